@@ -1,0 +1,170 @@
+"""Turn SQL fact rows or retrieved passages into an Answer.
+
+Rule 1 of the product lives here: a figure in the answer is a stored fact's value, or is
+computed from such values with the arithmetic written out. Nothing else writes numbers.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from assistant.answers import Answer, Citation, Conflict
+
+
+def _fmt(v: float | None) -> str:
+    if v is None:
+        return ""
+    r = round(float(v), 6)
+    if r == int(r):
+        return str(int(r))
+    return f"{r:.6f}".rstrip("0").rstrip(".")
+
+
+def _who(f) -> str:  # noqa: ANN001
+    name = f.region or f.body or f.title
+    return f"{name}{f.year}年" if f.year else name
+
+
+def _metric_name(f, catalogue) -> str:  # noqa: ANN001
+    if f.metric_id.startswith("prose:"):
+        return f.metric_id.removeprefix("prose:")
+    m = catalogue.get(f.metric_id) if catalogue is not None else None
+    name = getattr(m, "name", None) or f.metric_id
+    if f.dimension:
+        name = f"{name}({f.dimension})"
+    return name
+
+
+def _rank(f) -> tuple:  # noqa: ANN001
+    # Tables are the report's own statistics: prefer them to prose, totals to parts.
+    return (0 if f.origin == "table" else 1, 0 if not f.dimension else 1, f.fact_id)
+
+
+def _slots(facts: list) -> "OrderedDict[tuple, list]":
+    slots: OrderedDict[tuple, list] = OrderedDict()
+    for f in facts:
+        slots.setdefault((f.report_id, f.metric_id, f.dimension), []).append(f)
+    return slots
+
+
+def _conflicts(group: list, catalogue) -> list[Conflict]:  # noqa: ANN001
+    values = sorted({round(f.value, 6) for f in group})
+    if len(values) < 2:
+        return []
+    best = min(group, key=_rank)
+    others = [f for f in group if round(f.value, 6) != round(best.value, 6)]
+    note = (f"报告自身数字不一致:{'、'.join(f'{x.origin}写{_fmt(x.value)}{x.unit}' for x in [best, *others])}")
+    return [Conflict(metric=_metric_name(best, catalogue), values=[best.value] + [o.value for o in others],
+                     citations=[best.citation()] + [o.citation() for o in others], note=note)]
+
+
+def compose_figure_answer(question, parsed, plan, facts, catalogue, refs) -> Answer:  # noqa: ANN001
+    op = getattr(plan, "operation", None) or getattr(parsed, "operation", "lookup")
+    if not facts:
+        return Answer(question=question, answer="", route="sql", found=False,
+                      notes=["SQL 中没有找到对应的数据"])
+    slots = _slots(facts)
+    chosen = [min(group, key=_rank) for group in slots.values()]
+    conflicts = [c for group in slots.values() for c in _conflicts(group, catalogue)]
+    cits = [f.citation() for f in chosen]
+    unit = chosen[0].unit or None
+
+    if op in ("max", "min", "rank") and len({f.report_id for f in chosen}) >= 1:
+        per_report: OrderedDict[int, object] = OrderedDict()
+        for f in sorted(chosen, key=_rank):
+            per_report.setdefault(f.report_id, f)
+        ordered = sorted(per_report.values(), key=lambda f: f.value, reverse=(op != "min"))
+        top = ordered[0]
+        listing = ";".join(f"{_who(f)}{_fmt(f.value)}{f.unit}" for f in ordered)
+        word = "最少" if op == "min" else "最多"
+        text = f"{_who(top)}{word}:{_metric_name(top, catalogue)}为{_fmt(top.value)}{top.unit}。各报告:{listing}。"
+        return Answer(question=question, answer=text, route="sql", value=top.value, unit=top.unit or None,
+                      citations=[top.citation()] + [f.citation() for f in ordered[1:]], conflicts=conflicts)
+
+    if op == "sum" and len(chosen) >= 2:
+        total = sum(f.value for f in chosen)
+        arith = "+".join(_fmt(f.value) for f in chosen) + f"={_fmt(total)}"
+        parts = "、".join(f"{_who(f)}{_metric_name(f, catalogue)}{_fmt(f.value)}{f.unit}" for f in chosen)
+        text = f"合计{_fmt(total)}{unit or ''}({parts};{arith}{unit or ''})。"
+        return Answer(question=question, answer=text, route="sql", value=total, unit=unit, arithmetic=arith,
+                      citations=cits, conflicts=conflicts)
+
+    if op in ("difference", "compare") and len(chosen) >= 2:
+        a, b = sorted(chosen[:2], key=lambda f: f.value, reverse=True)
+        diff = a.value - b.value
+        arith = f"{_fmt(a.value)}-{_fmt(b.value)}={_fmt(diff)}"
+        text = (f"{_who(a)}{_metric_name(a, catalogue)}({_fmt(a.value)}{a.unit})比"
+                f"{_metric_name(b, catalogue)}({_fmt(b.value)}{b.unit})多{_fmt(diff)}{a.unit}({arith})。")
+        return Answer(question=question, answer=text, route="sql", value=diff, unit=a.unit or None,
+                      arithmetic=arith, citations=[a.citation(), b.citation()], conflicts=conflicts)
+
+    if op in ("percent", "ratio") and len(chosen) >= 2:
+        part, whole = _part_whole(chosen, plan)
+        if whole.value:
+            pct = part.value / whole.value * 100
+            arith = f"{_fmt(part.value)}/{_fmt(whole.value)}×100%={pct:.2f}%"
+            text = (f"{_who(part)}{_metric_name(part, catalogue)}{_fmt(part.value)}{part.unit},"
+                    f"占{_metric_name(whole, catalogue)}{_fmt(whole.value)}{whole.unit}的{pct:.1f}%({arith})。")
+            return Answer(question=question, answer=text, route="sql", value=round(pct, 2), unit="%",
+                          arithmetic=arith, citations=[part.citation(), whole.citation()], conflicts=conflicts)
+
+    # lookup (and list): the best fact first, every other slot listed.
+    best = chosen[0]
+    text = f"{_who(best)}{_metric_name(best, catalogue)}为{_fmt(best.value)}{best.unit}。"
+    if len(chosen) > 1 and op == "list":
+        text += "其余:" + ";".join(f"{_metric_name(f, catalogue)}{_fmt(f.value)}{f.unit}" for f in chosen[1:]) + "。"
+    for c in conflicts:
+        text += f"注意:{c.note}。"
+    return Answer(question=question, answer=text, route="sql", value=best.value, unit=best.unit or None,
+                  citations=cits, conflicts=conflicts)
+
+
+def _part_whole(chosen: list, plan) -> tuple:  # noqa: ANN001
+    """The whole is the plan's declared denominator, else the larger figure."""
+    whole_id = getattr(plan, "whole_metric", None)
+    if whole_id:
+        wholes = [f for f in chosen if f.metric_id == whole_id]
+        parts = [f for f in chosen if f.metric_id != whole_id]
+        if wholes and parts:
+            return parts[0], wholes[0]
+    a, b = sorted(chosen[:2], key=lambda f: f.value)
+    return a, b
+
+
+def compose_text_answer(question, parsed, passages, sentences, titles, figure: bool) -> Answer:  # noqa: ANN001
+    """Extractive answer: the best sentences, each quoted exactly with its citation."""
+    if not passages:
+        return Answer(question=question, answer="在已载入的报告中没有找到相关内容。", route="text", found=False)
+    cits: list[Citation] = []
+    quotes: list[str] = []
+    for p, s, e in sentences:
+        quote = p.text[s - p.start:e - p.start] if p.start <= s <= e <= p.end else p.text
+        cits.append(Citation(source=p.source, report=titles.get(p.report_id, p.source), section=p.section_path,
+                             quote=quote, start=s, end=e, report_id=p.report_id, body=p.body, year=p.year,
+                             kind="text"))
+        quotes.append(quote)
+    # Then whole passages as further evidence (hit@5 looks at these).
+    seen = {(c.report_id, c.section) for c in cits}
+    for p in passages:
+        if len(cits) >= 6:
+            break
+        if (p.report_id, p.section_path) in seen:
+            continue
+        seen.add((p.report_id, p.section_path))
+        cits.append(Citation(source=p.source, report=titles.get(p.report_id, p.source), section=p.section_path,
+                             quote=p.text, start=p.start, end=p.end, report_id=p.report_id, body=p.body,
+                             year=p.year, kind="text"))
+    ans = Answer(question=question, answer="", route="text", citations=cits)
+    if figure:
+        from assistant.extract import figure_from_quotes
+        hit = figure_from_quotes(question, parsed, cits)
+        if hit is not None:
+            value, unit, cit = hit
+            ans.value, ans.unit = value, unit
+            ans.route = "both"
+            ans.answer = f"据报告原文:「{cit.quote}」(出自 {cit.report} › {cit.section.split(' › ')[-1]})"
+            ans.citations = [cit] + [c for c in cits if c is not cit]
+            return ans
+        ans.notes.append("没有在数据表中找到该数字;以下是最相关的原文,未从中提取数字。")
+    lead = quotes[0] if quotes else passages[0].text
+    ans.answer = "根据报告原文:" + " ".join(f"「{q}」" for q in (quotes or [lead]))
+    return ans

@@ -1,0 +1,176 @@
+"""The assistant: one ``ask`` used by the CLI, the HTTP API, the chat and the eval suite.
+
+Flow: parse the question (reports, year, metric, operation) -> route -> SQL over facts
+and/or hybrid retrieval -> an answer whose every figure comes from a SQL row or a quoted
+span, with the arithmetic shown for computed figures.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from assistant.answers import Answer, Citation, Conflict
+from index.models import Report
+from index.settings import Settings
+from index.sqlstore import PATH_SEP, ReportRow, SQLStore
+
+
+@dataclass
+class FactRow:
+    """One row of the facts SQL result, as the answer composer needs it."""
+
+    fact_id: int
+    report_id: int
+    source: str
+    title: str
+    body: str
+    region: str
+    year: int | None
+    metric_id: str
+    dimension: str
+    value: float
+    unit: str
+    origin: str  # table | prose
+    section_path: str
+    quote: str
+    start: int
+    end: int
+    row_label: str
+    col_label: str
+    conflict: bool
+
+    def citation(self) -> Citation:
+        return Citation(source=self.source, report=self.title, section=self.section_path, quote=self.quote,
+                        start=self.start, end=self.end, report_id=self.report_id, body=self.body, year=self.year,
+                        row_label=self.row_label, col_label=self.col_label, kind=self.origin)
+
+
+def fmt_num(v: float) -> str:
+    """Render a figure without float noise: 70.0 -> 70, 90.2 -> 90.2."""
+    if v is None:
+        return ""
+    r = round(v, 6)
+    return str(int(r)) if r == int(r) else f"{r:g}" if abs(r) < 1e15 else str(r)
+
+
+class Assistant:
+    def __init__(self, settings: Settings):
+        from index.pipeline import Indexer
+
+        self.settings = settings
+        self._indexer = Indexer(settings)
+        self.sql: SQLStore = self._indexer.sql
+        self.catalogue = self._indexer.catalogue
+        self._retriever = None
+        self._lock = threading.RLock()
+        self._sessions: dict[str, object] = {}
+        self._refs = None
+        self._indexer.on_change.append(self._invalidate)
+
+    # -- shared resources ------------------------------------------------------------------
+    @property
+    def indexer(self):  # noqa: ANN201
+        return self._indexer
+
+    def _invalidate(self) -> None:
+        self._refs = None
+
+    def reports(self) -> list[ReportRow]:
+        return self.sql.list_reports()
+
+    def report(self, report_id: int) -> Report | None:
+        return self.sql.load_report(report_id)
+
+    def report_refs(self):  # noqa: ANN201
+        from assistant.question import ReportRef
+
+        if self._refs is None:
+            self._refs = [ReportRef(id=r.id, title=r.meta.title, body=r.meta.body, region=r.meta.region,
+                                    year=r.meta.year, aliases=list(r.meta.aliases)) for r in self.reports()]
+        return self._refs
+
+    @property
+    def retriever(self):  # noqa: ANN201
+        if self._retriever is None:
+            from assistant.retrieval import Retriever
+            self._retriever = Retriever(self._indexer.vectors, self._indexer.embedder, self._indexer.sparse)
+        return self._retriever
+
+    def close(self) -> None:
+        self._indexer.close()
+
+    # -- asking ----------------------------------------------------------------------------
+    def ask(self, question: str, session_id: str | None = None) -> Answer:
+        from assistant.question import parse_question
+        from assistant.router import route
+
+        t0 = time.perf_counter()
+        question = (question or "").strip()
+        if not question:
+            return Answer(question="", answer="请输入一个问题。(Please ask a question.)", route="none", found=False)
+        question = question[:2000]
+        with self._lock:
+            context = self._sessions.get(session_id) if session_id else None
+        refs = self.report_refs()
+        if not refs:
+            return Answer(question=question, answer="尚未载入任何报告。请先用 `reportqa ingest` 载入报告。",
+                          route="none", found=False)
+        parsed = parse_question(question, self.catalogue, refs, context)
+        r = str(route(parsed, has_sql_facts=True))
+        t1 = time.perf_counter()
+        answer: Answer | None = None
+        if r in ("sql", "both"):
+            answer = self._answer_sql(question, parsed)
+        if answer is None or not answer.found:
+            text_answer = self._answer_text(question, parsed, figure=r != "text")
+            if answer is not None and answer.notes:
+                text_answer.notes = answer.notes + text_answer.notes
+            if answer is None or text_answer.found:
+                answer = text_answer
+        if answer.route == "none":
+            answer.route = r
+        with self._lock:
+            if session_id:
+                self._sessions[session_id] = parsed
+                if len(self._sessions) > 10_000:  # bound memory on a long-running server
+                    self._sessions.pop(next(iter(self._sessions)))
+        answer.timings_ms = {"parse": (t1 - t0) * 1000, "total": (time.perf_counter() - t0) * 1000}
+        return answer
+
+    # -- SQL route -------------------------------------------------------------------------
+    def _answer_sql(self, question: str, parsed) -> Answer | None:  # noqa: ANN001
+        from assistant.compose import compose_figure_answer
+        from assistant.guard import SQLRefused, allowed_schema, guard_sql, run_readonly
+        from assistant.sqlgen import build_sql
+
+        plan = build_sql(parsed)
+        if plan is None:
+            return None
+        try:
+            sql = guard_sql(plan.sql, allowed_schema(self.sql))
+            cols, rows = run_readonly(self.sql.readonly, sql, self.settings.sql_row_limit, self.settings.sql_time_limit_s)
+        except SQLRefused as exc:
+            return Answer(question=question, answer=f"查询被拒绝:{exc}", route="sql", found=False, sql=plan.sql)
+        facts = [FactRow(**{k: v for k, v in zip(cols, row) if k in FactRow.__dataclass_fields__}) for row in rows]
+        ans = compose_figure_answer(question, parsed, plan, facts, self.catalogue, self.report_refs())
+        ans.sql = sql
+        ans.cells = [dict(zip(cols, row)) for row in rows[:50]]
+        return ans
+
+    # -- retrieval route -------------------------------------------------------------------
+    def _answer_text(self, question: str, parsed, figure: bool) -> Answer:  # noqa: ANN001
+        from assistant.compose import compose_text_answer
+        from index.vectors import SearchFilters
+
+        report_ids = list(getattr(parsed, "report_ids", []) or [])
+        filters = SearchFilters(report_ids=report_ids or None, body=None, year=None)
+        passages = self.retriever.search(question, filters, k=8)
+        if not passages and report_ids:
+            passages = self.retriever.search(question, None, k=8)
+        sentences = self.retriever.best_sentences(question, passages, n=3) if passages else []
+        titles = {r.id: r.title for r in self.report_refs()}
+        return compose_text_answer(question, parsed, passages, sentences, titles, figure=figure)
+
+
+__all__ = ["Assistant", "FactRow", "fmt_num", "Citation", "Conflict", "PATH_SEP"]

@@ -1,0 +1,98 @@
+"""Hybrid passage retrieval (dense + BM25, fused by RRF) and sentence-level selection.
+
+A small component with explicit inputs and outputs: question (+ filters) in, ranked
+``Passage`` records out; ``best_sentences`` picks the exact spans an extractive answer quotes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.chunks import split_units
+from index.embeddings import Embedder
+from index.sparse import QUESTION_WORDS, SparseEncoder, tokenize
+from index.vectors import SearchFilters, VectorHit, VectorStore
+
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
+_ASKS_NUMBER = re.compile(r"多少|几|数量|数目|比例|占比|百分|金额|费用")
+
+
+@dataclass
+class Passage:
+    report_id: int
+    source: str
+    section_path: str  # " › "-joined heading path
+    text: str  # exact report.text[start:end]
+    start: int
+    end: int
+    score: float
+    body: str = ""
+    year: int | None = None
+
+    @classmethod
+    def from_hit(cls, hit: VectorHit) -> Passage:
+        p = hit.payload
+        return cls(
+            report_id=int(p.get("report_id", -1)),
+            source=p.get("source", ""),
+            section_path=p.get("section_path", ""),
+            text=p.get("text", ""),
+            start=int(p.get("start", 0)),
+            end=int(p.get("end", 0)),
+            score=hit.score,
+            body=p.get("body", ""),
+            year=p.get("year"),
+        )
+
+
+def strip_question_words(question: str) -> str:
+    """The question without interrogatives, which never occur in the answering text."""
+    for w in sorted(QUESTION_WORDS, key=len, reverse=True):
+        question = question.replace(w, " ")
+    return question
+
+
+def _bigrams(text: str) -> set[str]:
+    return {run[i : i + 2] for run in _CJK.findall(text) for i in range(len(run) - 1)}
+
+
+class Retriever:
+    def __init__(self, store: VectorStore, embedder: Embedder, sparse: SparseEncoder | None = None):
+        self.store = store
+        self.embedder = embedder
+        self.sparse = sparse or SparseEncoder()
+
+    def search(self, question: str, filters: SearchFilters | None = None, k: int = 5) -> list[Passage]:
+        dense = self.embedder.embed_queries([question])[0]  # the embedder adds "query: "
+        sparse = self.sparse.encode_query(strip_question_words(question))
+        hits = self.store.search(dense, sparse, filters, k)
+        return [Passage.from_hit(h) for h in hits]
+
+    def best_sentences(self, question: str, passages: list[Passage], n: int = 3) -> list[tuple[Passage, int, int]]:
+        """Top ``n`` sentences (or flattened table rows) of ``passages`` by query-term overlap
+        (jieba tokens and CJK bigrams) plus passage rank; offsets are into the report text."""
+        q = strip_question_words(question)
+        q_tokens = set(tokenize(q))
+        q_bigrams = _bigrams(q)
+        wants_number = bool(_ASKS_NUMBER.search(question))
+        scored: list[tuple[float, int, Passage, int, int]] = []
+        for rank, p in enumerate(passages):
+            for s, e in split_units(p.text, 0, len(p.text)):
+                sent = p.text[s:e]
+                toks = set(tokenize(sent))
+                score = (
+                    (len(q_tokens & toks) / len(q_tokens) if q_tokens else 0.0)
+                    + (len(q_bigrams & _bigrams(sent)) / len(q_bigrams) if q_bigrams else 0.0)
+                    + 0.3 / (rank + 1)
+                    + (0.2 if wants_number and any(ch.isdigit() for ch in sent) else 0.0)
+                )
+                scored.append((score, -rank, p, p.start + s, p.start + e))
+        scored.sort(key=lambda t: (t[0], t[1], -t[3]), reverse=True)
+        out: list[tuple[Passage, int, int]] = []
+        for _, _, p, s, e in scored:
+            if any(o[0].report_id == p.report_id and s < o[2] and o[1] < e for o in out):
+                continue  # overlapping chunks of one report can repeat a sentence
+            out.append((p, s, e))
+            if len(out) == n:
+                break
+        return out

@@ -1,0 +1,220 @@
+"""Facts: (metric, dimension, value) with an exact quote, from table cells and from prose.
+
+Cells map through their row label path, column label and table kind (scheme: index/metrics.yaml
+header).  Prose figures attach to the nearest preceding phrase of their clause; "其中" and the
+previous clause give the subject of bare breakdowns ("其中,权力运行类17条"); "未发生/未接到 X"
+gives X = 0.  Unmatched prose figures keep their words as metric "prose:<label>".
+``mark_conflicts`` flags prose-vs-table (and table-vs-table) disagreements; values never change.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from index.metrics import Catalogue, Resolved, normalize_label
+from index.models import Fact, Section, Table
+from index.numbers import find_numbers
+from index.tables import SEP, _section_path
+
+_COUNT_UNITS = {"件", "条", "项", "个", "次", "人次", "件次", "户", "家", "万元", "亿元", "元", "%", "人", "个工作日",
+                "工作日", "天", "期", "篇", "批次", "名", "份", "场", "封", "所", "处", "位", "台", "张", "期次"}
+_NEG = re.compile(r"(未|没有|暂无|尚无|均无|无)(发生|接到|收到|受理|出现|产生|收取|进行|有)?")
+_SHARE = re.compile(r"(占|比例|比重|占比|率)")
+
+
+# --- table cells -------------------------------------------------------------------------
+def _cell_facts(t: Table, cat: Catalogue) -> list[Fact]:
+    out = []
+    for c in t.cells:
+        if c.value is None:
+            continue  # an unsplit digit run: nothing we can state
+        r = _resolve_cell(t, c.row_label, c.col_label, cat, c.unit)
+        if r is None:
+            continue
+        metric, dim = r
+        unit = c.unit or metric.unit_for(dim)
+        if c.unit == "%" and metric.unit != "%":
+            dim = f"{dim} 占比".strip()
+        out.append(Fact(metric=metric.id, dimension=dim, value=c.value, unit=unit or "", source="table",
+                        section_path=t.section_path, quote=c.raw, start=c.start, end=c.end, table_ord=t.ord,
+                        row_label=c.row_label, col_label=c.col_label))
+    return out
+
+
+def _resolve_cell(t: Table, row_label: str, col_label: str, cat: Catalogue, unit: str | None):
+    path = [p for p in row_label.split(SEP) if p] if row_label else []
+    if t.kind == "template_review":
+        head = col_label.split(SEP)
+        mid = "litigation_direct" if "未经复议直接起诉" in head else "litigation_after_review" if "复议后起诉" in head \
+            else "admin_review"
+        m = cat.get(mid)
+        return (m, cat.dimension_of(m, col_label)) if m else None
+    if not path:
+        return None
+    ctx = path[:-1] + ([t.title] if t.title else [])
+    r: Resolved | None = cat.resolve(path[-1], ctx, t.kind, None)
+    if r is None:
+        return None
+    if t.kind in ("template_apply", "template_active"):
+        return r.metric, cat.dimension_of(r.metric, col_label)
+    return r.metric, r.dimension
+
+
+# --- prose -------------------------------------------------------------------------------
+def _clauses(text: str, start: int, end: int, seps: str = ",;:、") -> list[tuple[int, int]]:
+    """Clause spans: split at ``seps`` (outside 《》, “” and brackets) inside [start, end)."""
+    spans, s, depth = [], start, 0
+    for i in range(start, end):
+        ch = text[i]
+        if ch in "《“(":
+            depth += 1
+        elif ch in "》”)" and depth:
+            depth -= 1
+        elif ch in seps and depth == 0:
+            spans.append((s, i))
+            s = i + 1
+    spans.append((s, end))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def _sentences(text: str, skip: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = []
+    for m in re.finditer(r"[^。!?\n]+", text):
+        a, b = m.span()
+        if any(s <= a < e for s, e in skip):
+            continue
+        out.append((a, b))
+    return out
+
+
+def _clean_label(s: str) -> str:
+    s = re.sub(r"^[\s,,、;;::]+|[\s,,、;;::]+$", "", s)
+    return s
+
+
+_CATEGORY = re.compile(r"(?:发布|公开)([\u4e00-\u9fff]{2,8}?类)信息")
+
+
+def _category(before: str) -> str:
+    m = _CATEGORY.search(before)
+    return m.group(1) if m and not m.group(1).endswith(("各类", "等类")) else ""
+
+
+def _prose_facts(text: str, sections: list[Section], tables: list[Table], cat: Catalogue) -> list[Fact]:
+    skip = [(t.start, t.end) for t in tables]
+    out: list[Fact] = []
+    subject: Resolved | None = None  # what "其中" breakdowns belong to
+    for sa, sb in _sentences(text, skip):
+        qizhong = bool(re.match(r"\s*其中", text[sa:sb]))
+        if not qizhong:
+            subject = None  # a 其中 sentence continues the previous sentence's subject
+        last: Fact | None = None
+        last_clause_had_number = False
+        prev_clause = ""
+        for ba, bb in _clauses(text, sa, sb, ",;:"):
+            out += _zero_facts(text, ba, bb, sections, cat)
+        for ca, cb in _clauses(text, sa, sb):
+            clause = text[ca:cb]
+            nums = [n for n in find_numbers(clause) if n.unit in _COUNT_UNITS
+                    and not clause[max(0, n.start - 1):n.start] == "第"]
+            if re.match(r"\s*其中", clause):
+                qizhong = True
+            elif not nums:
+                qizhong = qizhong and not normalize_label(clause)
+            prev_end = 0
+            for k, n in enumerate(nums):
+                before = _clean_label(clause[prev_end:n.start])
+                nxt = nums[k + 1].start if k + 1 < len(nums) else len(clause)
+                after = _clean_label(clause[n.end:nxt])[:12]
+                prev_end = n.end
+                a = ca + n.start
+                spath = _section_path(sections, a)
+                nb = normalize_label(before)
+                if n.unit == "%" and _SHARE.search(before) and len(nb) <= 6:
+                    if last is not None and last_clause_had_number:
+                        dim = f"{last.dimension} 占比".strip() if not last.metric.startswith("prose:") else "占比"
+                        out.append(Fact(last.metric, dim, n.value, "%", "prose", spath, clause, ca, cb))
+                        continue
+                    if normalize_label(prev_clause):  # "集中在征地拆迁方面,占总量的65.2%"
+                        out.append(Fact(f"prose:{normalize_label(prev_clause)}", "占比", n.value, "%", "prose",
+                                        spath, clause, ca, cb))
+                        continue
+                ctx = [subject.metric.name] if subject else []
+                if last is not None and not last.metric.startswith("prose:"):
+                    m0 = cat.get(last.metric)
+                    ctx.append(m0.name if m0 else "")
+                category = _category(before)
+                probe = before.replace(category, "") if category else before
+                r = cat.resolve(probe, ctx, None, n.unit) if normalize_label(probe) else None
+                if r is None:
+                    r = cat.resolve(probe + after, ctx, None, n.unit)
+                label = nb if len(nb) >= 4 or (len(nb) >= 2 and not after) else normalize_label(before + after)
+                if r is not None and not (category and not r.metric.category_dims):
+                    dim = r.dimension or (category if r.metric.category_dims else "")
+                    metric = r.metric.id
+                    if not dim:
+                        subject = r
+                elif qizhong and subject is not None and label and len(label) <= 10:
+                    metric, dim = subject.metric.id, label
+                else:
+                    if not label:
+                        continue
+                    metric, dim = f"prose:{label}", ""
+                f = Fact(metric, dim, n.value, n.unit or "", "prose", spath, clause, ca, cb)
+                out.append(f)
+                last = f
+            last_clause_had_number = bool(nums)
+            prev_clause = clause
+    return out
+
+
+def _zero_facts(text: str, ca: int, cb: int, sections: list[Section], cat: Catalogue) -> list[Fact]:
+    clause = text[ca:cb]
+    m = _NEG.search(clause)
+    if not m:
+        return []
+    scope = clause[m.end():]
+    if any(ch.isdigit() for ch in scope):
+        return []
+    cause = re.search(r"因.*?(而|的)", scope)  # "因政府信息公开而提起的行政复议": the object follows
+    if cause:
+        scope = scope[cause.end():]
+    out, seen = [], set()
+    for metric, _ in sorted(cat.zero_metrics(scope), key=lambda x: x[1]):
+        if metric.id in seen:
+            continue
+        seen.add(metric.id)
+        out.append(Fact(metric.id, "", 0.0, metric.unit, "prose", _section_path(sections, ca), clause, ca, cb))
+    return out
+
+
+# --- entry points ------------------------------------------------------------------------
+def extract_facts(text: str, sections: list[Section], tables: list[Table], catalogue: Catalogue) -> list[Fact]:
+    facts: list[Fact] = []
+    for t in tables:
+        facts += _cell_facts(t, catalogue)
+    facts += _prose_facts(text, sections, tables, catalogue)
+    mark_conflicts(facts)
+    return facts
+
+
+def mark_conflicts(facts: list[Fact]) -> list[Fact]:
+    """Same (metric, dimension, percent-or-not), different values from prose vs a table (or two
+    tables) -> conflict=True on both sides.  Prose-only differences are not conflicts: reports
+    repeat a metric for sub-scopes ("共发布2047条 ... 其中在网站发布1880条")."""
+    groups: dict[tuple, list[Fact]] = defaultdict(list)
+    for f in facts:
+        if f.metric.startswith("prose:"):
+            continue
+        groups[(f.metric, f.dimension, f.unit == "%")].append(f)
+    for fs in groups.values():
+        for f in fs:
+            for g in fs:
+                if g is f or g.value == f.value:
+                    continue
+                if f.source != g.source or (f.source == "table" and f.table_ord != g.table_ord):
+                    f.conflict = g.conflict = True
+    return facts
+
+
+__all__ = ["extract_facts", "mark_conflicts"]

@@ -1,0 +1,696 @@
+"""Rebuild tables from a report's normalized text.
+
+Three layouts reach us as text:
+
+* ``flat``  - one cell a line, cells separated by blank lines, blank cells as space-only lines
+  (or missing), a header cell may wrap over two adjacent lines ("本年新\\n制作数量");
+* ``pipe``  - ``| a | b |`` rows (markdown, and what readers render from HTML/DOCX/PDF tables);
+* ``digits`` - the cells of a template row run together: "一、本年新收政府信息公开申请数量21710000218".
+
+Parsing is template-aware: the national template (国办公开办函〔2019〕60号 / 〔2021〕30号) fixes
+the rows and columns of its three tables, so once recognised by their labels the values of a
+row are assigned to the known columns from the right (a lone value in the 7-column application
+table is the 总计).  The pre-2019 附表 (统计指标/单位/合计) is read as label -> [unit] -> value.
+Anything else becomes a ``generic`` grid with a note.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from index.models import Cell, Section, Table
+from index.numbers import UNITS, parse_number
+
+SEP = " › "
+
+# --- the national template ---------------------------------------------------------------
+APPLY_COLS = ["自然人", "法人或其他组织 › 商业企业", "法人或其他组织 › 科研机构",
+              "法人或其他组织 › 社会公益组织", "法人或其他组织 › 法律服务机构",
+              "法人或其他组织 › 其他", "总计"]
+_REVIEW_RES = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+REVIEW_COLS = ([f"行政复议 › {c}" for c in _REVIEW_RES]
+               + [f"行政诉讼 › 未经复议直接起诉 › {c}" for c in _REVIEW_RES]
+               + [f"行政诉讼 › 复议后起诉 › {c}" for c in _REVIEW_RES])
+# Row labels of the application table (numbering and parenthetical notes stripped).
+APPLY_ROWS = [
+    "本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "本年度办理结果", "予以公开",
+    "部分公开", "不予公开", "属于国家秘密", "其他法律行政法规禁止公开", "危及“三安全一稳定”",
+    "危及\"三安全一稳定\"", "保护第三方合法权益", "属于三类内部事务信息", "属于四类过程性信息",
+    "属于行政执法案卷", "属于行政查询事项", "无法提供", "本机关不掌握相关政府信息",
+    "没有现成信息需要另行制作", "补正后申请内容仍不明确", "不予处理", "信访举报投诉类申请",
+    "重复申请", "要求提供公开出版物", "无正当理由大量反复申请", "要求行政机关确认或重新出具已获取信息",
+    "其他处理", "总计", "结转下年度继续办理",
+    "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "其他",
+]
+_APPLY_ROW_SET = set(APPLY_ROWS)
+# Labels that only the application table starts with; they identify a table even without header.
+_APPLY_ANCHORS = ("本年新收政府信息公开申请", "上年结转政府信息公开申请")
+ACTIVE_ROWS = ["规章", "规范性文件", "行政规范性文件", "行政许可", "其他对外管理服务事项", "行政处罚",
+               "行政强制", "行政事业性收费", "政府集中采购"]
+_ACTIVE_TITLE = re.compile(r"^第二十条第\(([一二三四五六七八九十]+)\)项$")
+_APPENDIX_HEAD = {"统计指标", "单位", "合计", "指标", "计量单位", "数量", "指标名称"}
+_TITLE_RE = re.compile(r"(统计表|情况表|一览表|附表|^表\s*\d+)$")
+
+# --- labels ------------------------------------------------------------------------------
+_CN = "一二三四五六七八九十"
+_NUMBERING = [
+    (1, re.compile(rf"^[{_CN}]+\s*[、.]\s*")),
+    (2, re.compile(rf"^\(\s*[{_CN}]+\s*\)\s*[、.]?\s*")),
+    (3, re.compile(r"^\d{1,2}\s*[.、](?!\d)\s*")),
+    (4, re.compile(r"^\(\s*\d{1,2}\s*\)\s*")),
+    (5, re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩]\s*")),
+]
+_NOTE_RE = re.compile(r"^\((?![一二三四五六七八九十\d]{1,3}\))")
+
+
+def numbering_level(label: str) -> int | None:
+    """1 for 一、, 2 for (一), 3 for 1., 4 for (1), 5 for ①; None if unnumbered."""
+    s = label.strip()
+    for lvl, rx in _NUMBERING:
+        if rx.match(s):
+            return lvl
+    return None
+
+
+def strip_numbering(label: str) -> str:
+    s = label.strip()
+    for _, rx in _NUMBERING:
+        m = rx.match(s)
+        if m:
+            return s[m.end():].strip()
+    return s
+
+
+def _core(label: str) -> str:
+    """Label without numbering, 其中 prefix, parenthetical notes and spaces (for template lookup)."""
+    s = strip_numbering(label)
+    s = re.sub(r"^其中\s*[::]?", "", s)
+    s = re.sub(r"\([^()]*\)", "", s)
+    return re.sub(r"\s+", "", s)
+
+
+# --- tokens ------------------------------------------------------------------------------
+@dataclass
+class _Tok:
+    text: str  # the cell text, wrapped lines joined
+    start: int
+    end: int
+    kind: str  # blank | num | unit | text
+    value: float | None = None
+    unit: str | None = None
+    uncertain: bool = False  # a digit run we could not split
+
+
+_UNIT_WORDS = set(UNITS) | {"万元", "%", "人次", "件", "个"}
+
+
+def _classify(text: str, start: int, end: int) -> _Tok:
+    t = text.strip()
+    if not t:
+        return _Tok("", start, end, "blank")
+    if t in _UNIT_WORDS:
+        return _Tok(t, start, end, "unit")
+    p = parse_number(t) if re.fullmatch(r"[\d.,\s]+%?|[\d.,]+[^\d\s]{1,4}", t) else None
+    if p is not None:
+        return _Tok(t, start, end, "num", p[0], p[1])
+    return _Tok(t, start, end, "text")
+
+
+def _lines(text: str) -> list[tuple[str, int, int]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((line, pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _strip_span(line: str, s: int) -> tuple[str, int, int]:
+    lead = len(line) - len(line.lstrip())
+    t = line.strip()
+    return t, s + lead, s + lead + len(t)
+
+
+def _flat_tokens(lines: list[tuple[str, int, int]], skip: set[int]) -> list[_Tok | None]:
+    """Cells of the flat layout; None marks a break (prose, pipe or digit-run lines)."""
+    toks: list[_Tok | None] = []
+    group: list[tuple[str, int, int]] = []
+
+    def flush() -> None:
+        if not group:
+            return
+        texts = [_strip_span(g[0], g[1]) for g in group]
+        joined = "".join(t for t, _, _ in texts)
+        start, end = texts[0][1], texts[-1][2]
+        if len(texts) > 3 or len(joined) > 90 or "。" in joined:
+            toks.append(None)  # prose paragraph: not a cell
+        else:
+            toks.append(_classify(joined, start, end))
+        group.clear()
+
+    for i, (line, s, e) in enumerate(lines):
+        if i in skip:
+            flush()
+            toks.append(None)
+        elif line == "":
+            flush()
+        elif not line.strip():
+            flush()
+            toks.append(_Tok("", s, e, "blank"))
+        else:
+            group.append((line, s, e))
+    flush()
+    return toks
+
+
+# --- generic row building ----------------------------------------------------------------
+@dataclass
+class _Row:
+    labels: list[_Tok]
+    vals: list[_Tok] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return "".join(t.text for t in self.labels)
+
+    @property
+    def has_values(self) -> bool:
+        return any(v.kind == "num" for v in self.vals)
+
+
+def _build_rows(toks: list[_Tok]) -> list[_Row]:
+    """Group a token stream into rows: label token(s) then value tokens.
+
+    A note such as "(不同渠道和方式公开相同信息计1条)" joins the label before it; other label
+    tokens without values become label-only rows (section rows such as "三、本年度办理结果").
+    """
+    rows: list[_Row] = []
+    cur: _Row | None = None
+    for t in toks:
+        if t.kind == "text":
+            if cur is not None and (cur.has_values or not _NOTE_RE.match(t.text)):
+                rows.append(cur)
+                cur = None
+            if cur is None:
+                cur = _Row([t])
+            else:
+                cur.labels.append(t)
+        else:
+            if cur is None:
+                cur = _Row([])
+            cur.vals.append(t)
+    if cur is not None:
+        rows.append(cur)
+    return rows
+
+
+def _label_paths(rows: list[_Row]) -> list[list[str]]:
+    """Row label paths from numbering levels (一、 > (一) > 1. > (1)) and 其中 sub-rows."""
+    stack: list[tuple[int, str]] = []
+    paths: list[list[str]] = []
+    last_path: list[str] = []
+    last_level = 9
+    qz_parent: list[str] | None = None
+    for r in rows:
+        lab = r.label
+        lvl = numbering_level(lab)
+        if re.match(r"^其中", lab) and last_path:
+            qz_parent = last_path if qz_parent is None else qz_parent
+            path = qz_parent + [lab]
+        elif lvl is None and qz_parent is not None and r.has_values:
+            path = qz_parent + [lab]
+        else:
+            qz_parent = None
+            if lvl is None:
+                lvl = last_level if r.has_values else 0
+            while stack and stack[-1][0] >= lvl:
+                stack.pop()
+            path = [x for _, x in stack] + [lab]
+            stack.append((lvl, lab))
+            if r.has_values:
+                last_level = lvl
+        if r.has_values and not re.match(r"^其中", lab) and qz_parent is None:
+            last_path = path
+        paths.append(path)
+    return paths
+
+
+# --- table assembly ----------------------------------------------------------------------
+def _section_path(sections: list[Section], offset: int) -> list[str]:
+    best = None
+    for s in sections:
+        if s.start <= offset < max(s.end, s.start + 1):
+            if best is None or s.level >= best.level:
+                best = s
+    return list(best.path) if best else []
+
+
+def _unit_from_header(h: str) -> str | None:
+    m = re.search(r"\(([^()]+)\)\s*$", h)
+    if m and m.group(1) in _UNIT_WORDS:
+        return m.group(1)
+    return None
+
+
+@dataclass
+class _Draft:
+    kind: str
+    layout: str
+    title: str
+    header: list[list[str]]
+    cols: list[str]
+    rows: list[_Row]
+    start: int
+    end: int
+    notes: list[str] = field(default_factory=list)
+    align: str = "right"  # how short rows are placed: right (templates) | left (generic)
+    appendix: bool = False
+
+
+def _assemble(d: _Draft, sections: list[Section], ord_: int) -> Table:
+    cells: list[Cell] = []
+    grid: list[list[str]] = []
+    paths = _label_paths(d.rows)
+    ncols = len(d.cols)
+    short_rows = 0
+    for ri, (r, path) in enumerate(zip(d.rows, paths)):
+        row_label = SEP.join(path)
+        line = [row_label] + [""] * ncols
+        if not r.has_values:
+            if not any(v.kind == "text" for v in r.vals) and r.labels:
+                grid.append(line)
+            continue
+        unit = None
+        vals: list[_Tok] = []
+        for v in r.vals:
+            if v.kind == "unit":
+                unit = v.text
+            else:
+                vals.append(v)
+        if d.appendix:
+            placed = [(ncols - 1, v) for v in vals if v.kind == "num"][-1:]
+            if unit:
+                line[1] = unit
+        elif len(vals) == ncols:
+            placed = list(enumerate(vals))
+        else:
+            nums = [v for v in vals if v.kind == "num"]
+            if len(nums) > ncols:
+                d.notes.append(f"row {row_label!r}: {len(nums)} values for {ncols} columns; extra values dropped")
+                nums = nums[-ncols:] if d.align == "right" else nums[:ncols]
+            off = ncols - len(nums) if d.align == "right" else 0
+            placed = [(off + i, v) for i, v in enumerate(nums)]
+            if 1 < len(nums) < ncols:
+                short_rows += 1
+        for ci, v in placed:
+            if v.kind != "num":
+                continue
+            col = d.cols[ci] if ci < ncols else ""
+            cu = v.unit or unit or _unit_from_header(col)
+            cells.append(Cell(row=ri, col=ci, row_label=row_label, col_label=col, raw=v.text,
+                              value=v.value, unit=cu, start=v.start, end=v.end,
+                              uncertain=v.uncertain))
+            line[1 + ci] = v.text
+        grid.append(line)
+    if short_rows:
+        d.notes.append(f"{short_rows} row(s) had fewer values than columns; placed from the {d.align}")
+    return Table(ord=ord_, section_path=_section_path(sections, d.start), title=d.title, kind=d.kind,
+                 layout=d.layout, header=d.header, rows=grid, cells=cells, start=d.start, end=d.end,
+                 notes=d.notes)
+
+
+# --- flat layout -------------------------------------------------------------------------
+def _regions(toks: list[_Tok | None]) -> list[list[_Tok]]:
+    regions, cur = [], []
+    for t in toks + [None]:
+        if t is None:
+            if sum(1 for x in cur if x.kind == "num") >= 3:
+                regions.append(cur)
+            cur = []
+        else:
+            cur.append(t)
+    return regions
+
+
+def _anchor(toks: list[_Tok], i: int) -> str | None:
+    t = toks[i]
+    if t.kind != "text":
+        return None
+    s = t.text
+    nxt = [x.text for x in toks[i + 1:i + 4] if x.kind == "text"]
+    if _ACTIVE_TITLE.match(s):
+        return "template_active"
+    if s == "申请人情况" or (s == "自然人" and any("法人" in x for x in nxt)):
+        return "template_apply"
+    if s == "行政复议" and nxt[:1] == ["行政诉讼"]:
+        return "template_review"
+    if s in ("统计指标", "指标名称") and any(x in ("单位", "计量单位") for x in nxt):
+        return "appendix"
+    if _TITLE_RE.search(s) and len(s) <= 40:
+        return "generic"
+    return None
+
+
+def _split_segments(region: list[_Tok]) -> list[tuple[str, list[_Tok], list[_Tok]]]:
+    """(kind, title tokens, body tokens) per table in a flat region."""
+    cuts = [(i, k) for i in range(len(region)) if (k := _anchor(region, i))]
+    # a bare application table (no header) is recognised by its first row
+    if not cuts:
+        for i, t in enumerate(region):
+            if t.kind == "text" and _core(t.text).startswith(_APPLY_ANCHORS):
+                cuts = [(i, "template_apply")]
+                break
+    if not cuts or cuts[0][0] > 0:
+        cuts = [(0, "generic")] + cuts if not cuts or cuts[0][0] > 0 else cuts
+    segs = []
+    for n, (i, kind) in enumerate(cuts):
+        j = cuts[n + 1][0] if n + 1 < len(cuts) else len(region)
+        segs.append([kind, region[i:j]])
+    out = []
+    carry: list[_Tok] = []
+    for n, (kind, body) in enumerate(segs):
+        body = carry + body
+        # trailing text after the last number belongs to the next table's title
+        last_num = max((k for k, t in enumerate(body) if t.kind == "num"), default=-1)
+        carry = [t for t in body[last_num + 1:] if t.kind == "text"]
+        body = body[:last_num + 1]
+        if last_num < 0:
+            carry = [t for t in body if t.kind == "text"] + carry
+            continue
+        # title: leading text tokens that precede the anchor
+        anchor_at = next((k for k, t in enumerate(body) if t.kind == "text" and _anchor(body, k) == kind), 0)
+        title_toks = body[:anchor_at]
+        if kind == "template_active":
+            title_toks, body = [body[anchor_at]], body[anchor_at + 1:]
+        elif kind == "generic" and anchor_at < len(body) and _TITLE_RE.search(body[anchor_at].text):
+            title_toks, body = body[:anchor_at + 1], body[anchor_at + 1:]
+        else:
+            body = body[anchor_at:]
+        out.append((kind, title_toks, body))
+    return out
+
+
+def _header_split(kind: str, body: list[_Tok]) -> tuple[list[_Tok], list[_Tok]]:
+    """Split tokens into header tokens and row tokens."""
+    first_val = next((k for k, t in enumerate(body) if t.kind in ("num",)), len(body))
+    if kind == "template_apply":
+        k = next((k for k, t in enumerate(body) if t.kind == "text" and _core(t.text) in _APPLY_ROW_SET
+                  and _core(t.text) not in ("总计", "其他")), first_val)
+        return body[:k], body[k:]
+    if kind == "template_review":
+        return [t for t in body[:first_val] if t.kind == "text"], body[first_val:]
+    if kind == "template_active":
+        k = next((k for k, t in enumerate(body) if t.kind == "text" and _core(t.text) in ACTIVE_ROWS), None)
+        if k is not None:
+            return body[:k], body[k:]
+    if kind == "appendix":
+        k = next((k for k, t in enumerate(body) if t.kind == "text" and t.text not in _APPENDIX_HEAD), 0)
+        return body[:k], body[k:]
+    # generic: the last label (plus its notes) before the first value starts the rows
+    k = first_val - 1
+    while k > 0 and body[k].kind != "text":
+        k -= 1
+    while k > 0 and _NOTE_RE.match(body[k].text) and body[k - 1].kind == "text":
+        k -= 1
+    return body[:max(k, 0)], body[max(k, 0):]
+
+
+def _flat_tables(region: list[_Tok]) -> list[_Draft]:
+    drafts = []
+    for kind, title_toks, body in _split_segments(region):
+        head, rest = _header_split(kind, body)
+        head_text = [t.text for t in head if t.kind == "text"]
+        rows = _build_rows(rest)
+        notes: list[str] = []
+        align = "right"
+        appendix = False
+        if kind == "template_apply":
+            cols = APPLY_COLS
+        elif kind == "template_review":
+            cols = REVIEW_COLS
+            vals = [t for t in rest if t.kind == "num"]
+            rows = [_Row([], vals)]
+            if len(vals) != len(cols):
+                notes.append(f"review table has {len(vals)} values for {len(cols)} columns")
+        elif kind == "template_active":
+            cols = [h for h in head_text if h != "信息内容"] or ["数量"]
+        elif kind == "appendix":
+            cols = ["单位", "合计"]
+            appendix = True
+        else:
+            width = max((sum(1 for v in r.vals if v.kind == "num") for r in rows), default=0)
+            cols = head_text[-width:] if width and len(head_text) >= width else [f"列{i + 1}" for i in range(width)]
+            align = "left"
+            notes.append("generic table: header = label cells before the first values")
+            if not any(r.has_values for r in rows) or width == 0:
+                continue
+        if not rows:
+            continue
+        title = " ".join(t.text for t in title_toks if t.kind == "text")
+        first = (title_toks or head or rest)[0]
+        last = rest[-1] if rest else body[-1]
+        header = [[("信息内容" if kind == "template_active" else "")] + cols] if kind != "appendix" else [["统计指标", "单位", "合计"]]
+        drafts.append(_Draft(kind, "flat", title, header, cols, rows, first.start, last.end, notes, align, appendix))
+    return drafts
+
+
+# --- pipe layout -------------------------------------------------------------------------
+_PIPE_SEP = re.compile(r"^\s*\|?[\s:|-]*-{2,}[\s:|-]*\|?\s*$")
+
+
+def _pipe_cells(line: str, s: int) -> list[_Tok]:
+    out = []
+    parts = line.split("|")
+    pos = s
+    for k, p in enumerate(parts):
+        if 0 < k < len(parts) - 1 or (k == len(parts) - 1 and p.strip() and not line.rstrip().endswith("|")) \
+                or (k == 0 and p.strip() and not line.lstrip().startswith("|")):
+            t, a, b = _strip_span(p, pos)
+            out.append(_classify(t, a, b) if t else _Tok("", pos, pos + len(p), "blank"))
+        pos += len(p) + 1
+    return out
+
+
+def _pipe_blocks(lines: list[tuple[str, int, int]]) -> list[list[int]]:
+    blocks, cur = [], []
+    for i, (line, _, _) in enumerate(lines):
+        if line.strip().startswith("|") and line.count("|") >= 2:
+            cur.append(i)
+        elif line.strip() == "" and cur:
+            continue
+        else:
+            if len(cur) >= 2:
+                blocks.append(cur)
+            cur = []
+    if len(cur) >= 2:
+        blocks.append(cur)
+    return blocks
+
+
+def _kind_from_labels(labels: list[str]) -> str:
+    cores = {_core(x) for x in labels}
+    joined = "".join(labels)
+    if "自然人" in cores and any(_core(x).startswith(_APPLY_ANCHORS) for x in labels):
+        return "template_apply"
+    if any(c.startswith(_APPLY_ANCHORS) for c in cores):
+        return "template_apply"
+    if "结果维持" in cores and "行政复议" in joined and "行政诉讼" in joined:
+        return "template_review"
+    if "信息内容" in cores or cores & set(ACTIVE_ROWS) and ("本年新制作数量" in cores or "上一年项目数量" in cores
+                                                         or "本年制发件数" in cores or "本年处理决定数量" in cores):
+        return "template_active"
+    if "统计指标" in cores:
+        return "appendix"
+    return "generic"
+
+
+def _dedupe(labels: list[_Tok]) -> list[_Tok]:
+    out: list[_Tok] = []
+    for t in labels:  # colspan/rowspan expansion repeats a label across cells
+        if t.kind == "text" and (not out or out[-1].text != t.text):
+            out.append(t)
+    return out
+
+
+def _pipe_table(lines: list[tuple[str, int, int]], idx: list[int], title: str) -> _Draft | None:
+    grid = [_pipe_cells(lines[i][0], lines[i][1]) for i in idx if not _PIPE_SEP.match(lines[i][0])]
+    grid = [r for r in grid if r]
+    if not grid:
+        return None
+    nhead = 0
+    while nhead < len(grid) and not any(c.kind == "num" for c in grid[nhead]):
+        nhead += 1
+    if nhead == len(grid):
+        return None
+    head_rows, body = grid[:nhead], grid[nhead:]
+    all_labels = [c.text for r in grid for c in r if c.kind == "text"]
+    kind = _kind_from_labels(all_labels)
+    rows: list[_Row] = []
+    width = max(len(r) for r in body)
+    for r in body:
+        k = 0
+        while k < len(r) and r[k].kind in ("text", "blank") and not (r[k].kind == "blank" and k > 0 and all(
+                c.kind != "text" for c in r[k:])):
+            k += 1
+        labels = _dedupe(r[:k])
+        vals = r[k:]
+        if len(labels) > 1:  # rowspan-expanded parents: keep the leaf, emit parents as label-only rows
+            for p in labels[:-1]:
+                if not rows or rows[-1].label != p.text and all(x.label != p.text for x in rows[-3:]):
+                    rows.append(_Row([p]))
+            labels = labels[-1:]
+        rows.append(_Row(labels, vals))
+    notes: list[str] = []
+    align, appendix = "right", False
+    if kind == "template_apply":
+        cols = APPLY_COLS
+    elif kind == "template_review":
+        cols = REVIEW_COLS
+    else:
+        ncol = max(len(r.vals) for r in rows) if rows else 0
+        cols = []
+        for j in range(width - ncol, width):
+            parts: list[str] = []
+            for h in head_rows:
+                if j < len(h) and h[j].text and h[j].text not in parts:
+                    parts.append(h[j].text)
+            cols.append(SEP.join(parts) or f"列{j + 1}")
+        if kind == "appendix":
+            appendix = "单位" in "".join(cols)
+            cols = ["单位", "合计"] if appendix else cols
+        if kind == "generic":
+            align = "left"
+            notes.append("generic table: header = rows before the first numeric row")
+    header = [[c.text for c in h] for h in head_rows]
+    return _Draft(kind, "pipe", title, header, cols, rows, lines[idx[0]][1], lines[idx[-1]][2], notes, align, appendix)
+
+
+# --- digit runs --------------------------------------------------------------------------
+_DIGIT_ROW = re.compile(r"^(?P<label>.*?[\u4e00-\u9fff)\)”\"])\s*(?P<nums>\d[\d\s]*)$")
+
+
+def split_digit_run(digits: str, parts: int = 7) -> list[list[str]]:
+    """All splits of ``digits`` into ``parts`` numbers (no leading zeros) where the first
+    ``parts-1`` sum to the last (自然人 + five 法人 columns = 总计)."""
+    n = len(digits)
+    sols: list[list[str]] = []
+
+    def ok(s: str) -> bool:
+        return s == "0" or not s.startswith("0")
+
+    for tl in range(1, n - parts + 2):
+        total_s = digits[n - tl:]
+        if not ok(total_s):
+            continue
+        total = int(total_s)
+        prefix = digits[:n - tl]
+        for cut in combinations(range(1, len(prefix)), parts - 2):
+            bounds = (0, *cut, len(prefix))
+            nums = [prefix[bounds[i]:bounds[i + 1]] for i in range(parts - 1)]
+            if all(ok(x) for x in nums) and sum(int(x) for x in nums) == total:
+                sols.append(nums + [total_s])
+    return sols
+
+
+def _digit_tables(lines: list[tuple[str, int, int]], skip: set[int]) -> tuple[list[_Draft], set[int]]:
+    drafts: list[_Draft] = []
+    used: set[int] = set()
+    i = 0
+    while i < len(lines):
+        run: list[tuple[int, str, re.Match | None]] = []
+        j = i
+        while j < len(lines):
+            line = lines[j][0]
+            if j in skip:
+                break
+            st = line.strip()
+            m = _DIGIT_ROW.match(st)
+            core = _core(m.group("label")) if m else _core(st)
+            if m and core in _APPLY_ROW_SET:
+                run.append((j, st, m))
+            elif st and core in _APPLY_ROW_SET and run:
+                run.append((j, st, None))
+            elif st == "" and run:
+                pass
+            else:
+                break
+            j += 1
+        digit_rows = [r for r in run if r[2] is not None]
+        if len(digit_rows) >= 3 and any(_core(r[2].group("label")).startswith(_APPLY_ANCHORS) for r in digit_rows):
+            drafts.append(_digits_draft(lines, run))
+            used.update(r[0] for r in run)
+            i = j
+        else:
+            i = max(j, i + 1)
+    return drafts, used
+
+
+def _digits_draft(lines: list[tuple[str, int, int]], run: list[tuple[int, str, re.Match | None]]) -> _Draft:
+    rows: list[_Row] = []
+    notes: list[str] = []
+    for j, st, m in run:
+        line, s, _ = lines[j]
+        lead = len(line) - len(line.lstrip())
+        base = s + lead
+        if m is None:
+            rows.append(_Row([_Tok(st, base, base + len(st), "text")]))
+            continue
+        label = m.group("label")
+        lab_tok = _Tok(label, base, base + len(label), "text")
+        nums_s, nums_at = m.group("nums"), base + m.start("nums")
+        pieces = [(p.group(), nums_at + p.start()) for p in re.finditer(r"\d+", nums_s)]
+        vals: list[_Tok] = []
+        if len(pieces) > 1 or len(nums_s.strip()) == 1:  # already separated, or one digit: the total
+            vals = [_Tok(p, a, a + len(p), "num", float(p)) for p, a in pieces]
+        else:
+            digits, a0 = pieces[0]
+            sols = split_digit_run(digits) if len(digits) >= 7 else []
+            if len(sols) == 1:
+                pos = a0
+                for p in sols[0]:
+                    vals.append(_Tok(p, pos, pos + len(p), "num", float(p)))
+                    pos += len(p)
+            else:
+                vals = [_Tok(digits, a0, a0 + len(digits), "num", None, uncertain=True)]
+                notes.append(f"row {label!r}: digit run {digits!r} has {len(sols)} splits satisfying "
+                             f"自然人+法人 = 总计; kept raw, not guessed")
+        rows.append(_Row([lab_tok], vals))
+    return _Draft("template_apply", "digits", "", [["申请人情况"] + APPLY_COLS], APPLY_COLS, rows,
+                  lines[run[0][0]][1], lines[run[-1][0]][2], notes)
+
+
+# --- entry point -------------------------------------------------------------------------
+def _title_before(lines: list[tuple[str, int, int]], i: int) -> str:
+    for k in range(i - 1, max(i - 4, -1), -1):
+        t = lines[k][0].strip()
+        if t:
+            return t if len(t) <= 40 else ""
+    return ""
+
+
+def find_tables(text: str, sections: list[Section]) -> list[Table]:
+    """All tables of ``text`` in document order, every cell with exact offsets."""
+    lines = _lines(text)
+    drafts: list[_Draft] = []
+    pipe_idx: set[int] = set()
+    for block in _pipe_blocks(lines):
+        d = _pipe_table(lines, block, _title_before(lines, block[0]))
+        pipe_idx.update(block)
+        if d:
+            drafts.append(d)
+    digit_drafts, digit_idx = _digit_tables(lines, pipe_idx)
+    for d in digit_drafts:
+        if not d.title:
+            first = next(k for k, (_, s, _) in enumerate(lines) if s == d.start)
+            d.title = _title_before(lines, first)
+    drafts += digit_drafts
+    toks = _flat_tokens(lines, pipe_idx | digit_idx)
+    for region in _regions(toks):
+        drafts += _flat_tables(region)
+    drafts.sort(key=lambda d: d.start)
+    return [_assemble(d, sections, k) for k, d in enumerate(drafts)]
+
+
+__all__ = ["find_tables", "split_digit_run", "numbering_level", "strip_numbering", "APPLY_COLS",
+           "REVIEW_COLS", "APPLY_ROWS", "ACTIVE_ROWS"]

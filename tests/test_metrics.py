@@ -1,0 +1,111 @@
+"""index/metrics.yaml + index/metrics.py: catalogue integrity and label matching."""
+import re
+
+import pytest
+
+from index.metrics import load_catalogue, normalize_label
+
+
+@pytest.fixture(scope="module")
+def cat():
+    return load_catalogue()
+
+
+def test_catalogue_integrity(cat):
+    assert len(cat) >= 80
+    ids = [m.id for m in cat.metrics]
+    assert len(ids) == len(set(ids))
+    for m in cat.metrics:
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", m.id), m.id
+        assert m.name and m.category
+        assert all(cat.get(s) for s in m.see_also), m.id
+
+
+def test_received_and_new_are_separate_but_grouped(cat):
+    new, recv = cat.get("apply_new"), cat.get("apply_received")
+    assert new and recv and new.id != recv.id
+    assert new.group == recv.group != ""
+
+
+def test_as_rows(cat):
+    rows = cat.as_rows()
+    assert len(rows) == len(cat)
+    r = next(r for r in rows if r["id"] == "apply_received")
+    assert set(r) == {"id", "name", "category", "unit", "synonyms"}
+    assert "受理政府信息公开申请" in r["synonyms"] and "当面申请" in r["synonyms"]
+
+
+@pytest.mark.parametrize("label,norm", [
+    ("(一)收到申请数", "收到申请"),
+    ("3﹒网络申请数", "网络申请"),
+    ("十六、实现统一认证占比", "实现统一认证占比"),
+    ("其中:主动公开规范性文件数", "主动公开规范性文件"),
+    ("(一)主动公开政府信息数(不同渠道和方式公开相同信息计1条)", "主动公开政府信息"),
+    ("(七)总计", "总计"),
+])
+def test_normalize_label(label, norm):
+    assert normalize_label(label) == norm
+
+
+MATCH = [
+    ("(一)收到申请数", "apply_received"),
+    ("受理政府信息公开申请", "apply_received"),
+    ("一、本年新收政府信息公开申请数量", "apply_new"),
+    ("四、行政复议数量", "admin_review"),
+    ("六、举报投诉数量", "complaints"),
+    ("(五)政府信息公开专项经费(不包括用于政府公报编辑管理及政府网站建设维护等方面的经费)", "special_funds"),
+    ("(三)接受培训人员数", "trainees"),
+    ("2.兼职人员数", "staff_parttime"),
+    ("十五、实现统一认证业务数", "unified_auth_items"),
+    ("十六、实现统一认证占比", "unified_auth_share"),
+    ("全年区长信箱收到", "mayor_mailbox"),
+    ("在各类公开载体共发布信息", "info_published"),
+    ("拟取消行政审批项目", None),
+]
+
+
+@pytest.mark.parametrize("label,metric", MATCH)
+def test_match(cat, label, metric):
+    m = cat.match(label)
+    assert (m.id if m else None) == metric
+
+
+RESOLVE = [
+    # (label, context, table kind, metric, dimension)
+    ("1﹒当面申请数", ["(一)收到申请数"], "appendix", "apply_received", "当面申请"),
+    ("其中当面申请", [], None, "apply_received", "当面申请"),
+    ("(二)被依法纠错数", ["五、行政诉讼数量"], "appendix", "admin_litigation", "结果纠正"),
+    ("(二)被依法纠错数", ["四、行政复议数量"], "appendix", "admin_review", "结果纠正"),
+    ("(一)行政许可", ["十二、政务服务事项办件情况"], "appendix", "gov_service_cases", "行政许可"),
+    ("行政许可", [], "template_active", "active_licensing", ""),
+    ("7.其他", ["(四)申请来源"], "appendix", "apply_source", "其他"),
+    ("(二)部分公开(区分处理的,只计这一情形,不计其他情形)", ["三、本年度办理结果"], "template_apply", "result_partial", ""),
+    ("(七)总计", ["三、本年度办理结果"], "template_apply", "result_total", ""),
+    ("平均在", [], None, None, None),
+]
+
+
+@pytest.mark.parametrize("label,ctx,kind,metric,dim", RESOLVE)
+def test_resolve(cat, label, ctx, kind, metric, dim):
+    r = cat.resolve(label, ctx, kind)
+    assert ((r.metric.id, r.dimension) if r else (None, None)) == (metric, dim)
+
+
+def test_prose_never_fills_template_only_metrics(cat):
+    r = cat.resolve("本年新收政府信息公开申请", [], None, "件")
+    assert r is None or not r.metric.table_kinds
+
+
+def test_unit_restricted_metric(cat):
+    assert cat.resolve("平均在", [], None, "个工作日").metric.id == "avg_reply_days"
+    r = cat.resolve("平均在", [], None, "条")
+    assert r is None or r.metric.id != "avg_reply_days"
+
+
+def test_dimension_of(cat):
+    m = cat.get("apply_new")
+    assert cat.dimension_of(m, "法人或其他组织 › 商业企业") == "商业企业"
+    assert cat.dimension_of(m, "总计") == ""
+    fees = cat.get("active_fees")
+    assert cat.dimension_of(fees, "本年收费金额(单位:万元)") == "本年收费金额"
+    assert fees.unit_for("本年收费金额") == "万元"

@@ -1,0 +1,277 @@
+"""index/tables.py: flat, pipe and digit-run layouts; template-aware column assignment."""
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from index.models import Section
+from index.tables import APPLY_COLS, find_tables, split_digit_run
+
+REPORTS = Path(__file__).resolve().parents[1] / "examples" / "reports"
+
+
+def norm(s: str) -> str:
+    try:
+        from index.normalize import normalize_text  # the real normalizer when present
+        return normalize_text(s)
+    except Exception:  # noqa: BLE001
+        return unicodedata.normalize("NFKC", s).replace("\u00a0", " ")
+
+
+def load(prefix: str) -> str:
+    return norm(next(REPORTS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8"))
+
+
+def cell(t, row_leaf, col=None):
+    for c in t.cells:
+        if c.row_label.split(" › ")[-1].endswith(row_leaf) and (col is None or c.col_label.endswith(col)):
+            return c
+    raise AssertionError(f"no cell {row_leaf!r}/{col!r}")
+
+
+def check_offsets(text, tables):
+    for t in tables:
+        for c in t.cells:
+            assert text[c.start:c.end] == c.raw
+
+
+FLAT_APPLY = """三、收到和处理政府信息公开申请情况
+
+申请人情况
+
+自然人
+
+法人或其他组织
+
+总计
+
+商业企业
+
+科研机构
+
+社会公益组织
+
+法律服务机构
+
+其他
+
+一、本年新收政府信息公开申请数量
+
+12
+
+1
+
+ 
+
+ 
+
+ 
+
+ 
+
+13
+
+二、上年结转政府信息公开申请数量
+
+ 
+
+ 
+
+ 
+
+ 
+
+ 
+
+ 
+
+2
+
+三、本年度办理结果
+
+(一)予以公开
+
+5
+
+四、结转下年度继续办理
+
+0
+
+"""
+
+
+def test_flat_template_apply_assigns_from_right():
+    (t,) = find_tables(FLAT_APPLY, [])
+    assert t.kind == "template_apply" and t.layout == "flat"
+    assert cell(t, "本年新收政府信息公开申请数量", "自然人").value == 12
+    assert cell(t, "本年新收政府信息公开申请数量", "商业企业").value == 1
+    assert cell(t, "本年新收政府信息公开申请数量", "总计").value == 13
+    assert cell(t, "上年结转政府信息公开申请数量").col_label == "总计"
+    c = cell(t, "予以公开")
+    assert c.col_label == "总计" and c.value == 5
+    assert c.row_label == "三、本年度办理结果 › (一)予以公开"
+    check_offsets(FLAT_APPLY, [t])
+
+
+def test_section_path_and_title():
+    text = "二、附表\n\n" + FLAT_APPLY
+    secs = [Section(ord=0, level=1, heading="二、附表", path=["二、附表"], start=0, end=len(text))]
+    (t,) = find_tables(text, secs)
+    assert t.section_path == ["二、附表"]
+    assert "收到和处理政府信息公开申请情况" in t.title
+
+
+APPENDIX = """八、附表
+
+统计指标
+
+单位
+
+合计
+
+一、主动公开情况
+
+(一)主动公开政府信息数
+
+(不同渠道和方式公开相同信息计1条)
+
+9585
+
+其中:主动公开规范性文件数
+
+8468
+
+三、依申请公开情况
+
+(一)收到申请数
+
+70
+
+1﹒当面申请数
+
+15
+
+八、依申请公开信息收取的费用
+
+万元
+
+0
+
+(五)政府信息公开专项经费
+
+万元
+
+90.2
+"""
+
+
+def test_appendix_label_unit_value():
+    text = norm(APPENDIX)
+    (t,) = find_tables(text, [])
+    assert t.kind == "appendix"
+    assert cell(t, "主动公开政府信息数(不同渠道和方式公开相同信息计1条)").value == 9585
+    assert cell(t, "当面申请数").row_label == "三、依申请公开情况 › (一)收到申请数 › 1.当面申请数"
+    fee = cell(t, "依申请公开信息收取的费用")
+    assert (fee.value, fee.unit) == (0, "万元")
+    assert cell(t, "政府信息公开专项经费").value == 90.2
+    check_offsets(text, [t])
+
+
+PIPE = """表1 政府信息公开申请情况
+
+| 申请人情况 | 申请人情况 | 自然人 | 法人或其他组织 | 法人或其他组织 | 法人或其他组织 | 法人或其他组织 | 法人或其他组织 | 总计 |
+|---|---|---|---|---|---|---|---|---|
+| 申请人情况 | 申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |
+| 一、本年新收政府信息公开申请数量 | 一、本年新收政府信息公开申请数量 | 20 | 3 | 0 | 0 | 1 | 0 | 24 |
+| 三、本年度办理结果 | (一)予以公开 | 10 | 2 | 0 | 0 | 0 | 0 | 12 |
+| 三、本年度办理结果 | (二)部分公开 | 1 |  |  |  |  |  | 1 |
+"""
+
+GENERIC_PIPE = """| 部门 | 主动公开(条) | 依申请(件) |
+| --- | --- | --- |
+| 区教育局 | 120 | 3 |
+| 区民政局 | 85 | 0 |
+"""
+
+
+def test_pipe_template_apply():
+    (t,) = find_tables(PIPE, [])
+    assert (t.kind, t.layout) == ("template_apply", "pipe")
+    assert cell(t, "本年新收政府信息公开申请数量", "法律服务机构").value == 1
+    assert cell(t, "予以公开", "总计").value == 12
+    assert cell(t, "予以公开").row_label == "三、本年度办理结果 › (一)予以公开"
+    assert cell(t, "部分公开", "自然人").value == 1  # blank pipe cells keep their positions
+    check_offsets(PIPE, [t])
+
+
+def test_pipe_generic_units_from_header():
+    (t,) = find_tables(GENERIC_PIPE, [])
+    assert t.kind == "generic" and t.notes
+    c = cell(t, "区教育局", "主动公开(条)")
+    assert (c.value, c.unit) == (120, "条")
+    assert cell(t, "区民政局", "依申请(件)").value == 0
+
+
+def test_split_digit_run_unique():
+    assert split_digit_run("21710000218") == [["217", "1", "0", "0", "0", "0", "218"]]
+
+
+def test_split_digit_run_ambiguous():
+    assert len(split_digit_run("101000011")) == 2
+
+
+DIGITS = """三、收到和处理政府信息公开申请情况
+一、本年新收政府信息公开申请数量21710000218
+二、上年结转政府信息公开申请数量0
+三、本年度办理结果
+(一)予以公开101000011
+(二)部分公开5
+四、结转下年度继续办理3
+"""
+
+
+def test_digit_run_table():
+    (t,) = find_tables(DIGITS, [])
+    assert (t.kind, t.layout) == ("template_apply", "digits")
+    new = [c for c in t.cells if "本年新收" in c.row_label]
+    assert [c.value for c in new] == [217, 1, 0, 0, 0, 0, 218]
+    assert [c.col_label for c in new] == APPLY_COLS
+    amb = [c for c in t.cells if "予以公开" in c.row_label]
+    assert len(amb) == 1 and amb[0].uncertain and amb[0].value is None and amb[0].raw == "101000011"
+    assert any("101000011" in n for n in t.notes)
+    assert cell(t, "上年结转政府信息公开申请数量").col_label == "总计"
+    check_offsets(DIGITS, [t])
+
+
+def test_sample_001_template_tables():
+    text = load("001")
+    tables = find_tables(text, [])
+    kinds = [t.kind for t in tables]
+    assert kinds.count("template_active") == 5
+    assert "template_apply" in kinds and "template_review" in kinds
+    active = tables[0]
+    assert active.title == "第二十条第(一)项"
+    assert cell(active, "规范性文件", "本年新制作数量").value == 2
+    review = next(t for t in tables if t.kind == "template_review")
+    assert len(review.cells) == 15
+    apply_ = next(t for t in tables if t.kind == "template_apply")
+    assert all(c.col_label == "总计" for c in apply_.cells)
+    check_offsets(text, tables)
+
+
+def test_sample_004_appendix_and_source_table():
+    text = load("004")
+    tables = find_tables(text, [])
+    assert [t.kind for t in tables] == ["appendix", "generic"]
+    app, src = tables
+    assert cell(app, "网络申请数").value == 32
+    assert cell(app, "实现统一认证占比").value == 84.18
+    assert cell(app, "接受培训人员数").unit == "人次"
+    assert src.title == "2017年度政府信息公开申请来源统计表"
+    assert cell(src, "公民", "占比(%)").value == 91.4
+    check_offsets(text, tables)
+
+
+@pytest.mark.parametrize("prefix", ["000", "002", "003"])
+def test_prose_reports_have_no_numeric_tables(prefix):
+    assert find_tables(load(prefix), []) == []
