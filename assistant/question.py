@@ -374,15 +374,34 @@ def _phrase_pattern(text: str) -> re.Pattern[str]:
     return pat
 
 
+_QUESTION_WORDS = re.compile(r"了?(?:多少|几)(?:个工作日|件次|人次|万元|亿元|元|条|件|项|家|户|个|次|人|天|份|期)?|共|了")
+
+
+def _squeeze(q: str) -> tuple[str, list[int]]:
+    """``q`` without question words, and for each kept character its offset in ``q``."""
+    keep = [True] * len(q)
+    for m in _QUESTION_WORDS.finditer(q):
+        for i in range(m.start(), m.end()):
+            keep[i] = False
+    index = [i for i, k in enumerate(keep) if k]
+    return "".join(q[i] for i in index), index
+
+
 def match_metrics(q: str, entries: list[object]) -> list[MetricMatch]:
     """Catalogue metrics named in ``q``: longest non-overlapping matches, in question order, with dimensions."""
     phrases = _metric_phrases(entries)
     infos = _infos(entries)
     cands: list[tuple[int, int, _Phrase]] = []
-    for p in phrases:
-        for m in _phrase_pattern(p.text).finditer(q):
-            exact = m.end() - m.start() == len(p.text)
-            cands.append((m.start(), m.end(), p if exact else _Phrase(p.text, p.metric_id, p.score - 0.15)))
+    # Also match with the question words squeezed out: 发布了多少条信息 still names 发布信息.
+    squeezed, index = _squeeze(q)
+    for text, idx, penalty in ((q, None, 0.0), (squeezed, index, 0.1)):
+        if idx is not None and text == q:
+            continue
+        for p in phrases:
+            for m in _phrase_pattern(p.text).finditer(text):
+                s, e = (m.start(), m.end()) if idx is None else (idx[m.start()], idx[m.end() - 1] + 1)
+                exact = m.end() - m.start() == len(p.text)
+                cands.append((s, e, _Phrase(p.text, p.metric_id, p.score - penalty - (0 if exact else 0.15))))
     lookup: dict[str, _Phrase] = {}
     for p in phrases:
         lookup.setdefault(p.text, p)
@@ -483,28 +502,36 @@ def _fold_context_metrics(out: list[MetricMatch], infos: dict[str, _MetricInfo])
     return keep
 
 
-_CATEGORY = re.compile(rf"([{_CJK}]{{2,8}}?类)(?:政府)?信息")
+_CATEGORY = re.compile(r"类(?:政府)?信息")
+_CATEGORY_CUT = re.compile(r"[的了年在和与及、,中]|发布|公开|主动|通过|各类|\d")
+
+
+def _category_mention(q: str) -> tuple[int, int, str] | None:
+    m = _CATEGORY.search(q)
+    if not m:
+        return None
+    head = _CATEGORY_CUT.split(q[:m.start()])[-1]
+    if not 2 <= len(head) <= 8:
+        return None
+    return m.start() - len(head), m.end(), head + "类"
 
 
 def _category_dimension(q: str, out: list[MetricMatch], entries: list[object],
                         infos: dict[str, _MetricInfo]) -> list[MetricMatch]:
     """'公共服务类信息' is the 公共服务类 dimension of the metrics that break down by category."""
-    m = _CATEGORY.search(q)
-    if not m:
-        return out
+    hit = _category_mention(q)
     cat_ids = [str(_get(e, "id", "")) for e in entries if _get(e, "category_dims", False)]
-    if not cat_ids:
+    if hit is None or not cat_ids:
         return out
-    dim = re.sub(r"^(?:发布|公开|主动公开|的)+", "", m.group(1))
+    s, e, dim = hit
     for i, mm in enumerate(out):
-        if mm.metric_id in cat_ids and not mm.dimension:
+        near = mm.pos <= e and s <= mm.pos + len(mm.phrase) + 1
+        if mm.metric_id in cat_ids and not mm.dimension and near:
             out[i] = replace(mm, dimension=dim)
             return out
-    if any(m.start() >= mm.pos and m.end() <= mm.pos + len(mm.phrase) for mm in out):
-        return out
-    first = MetricMatch(metric_id=cat_ids[0], phrase=m.group(0), score=0.7, dimension=dim,
-                        family=[i for i in cat_ids[1:]] + [f for f in infos[cat_ids[0]].family if f not in cat_ids],
-                        unit=infos[cat_ids[0]].unit, pos=m.start())
+    first = MetricMatch(metric_id=cat_ids[0], phrase=q[s:e], score=0.7, dimension=dim,
+                        family=cat_ids[1:] + [f for f in infos[cat_ids[0]].family if f not in cat_ids],
+                        unit=infos[cat_ids[0]].unit, pos=s)
     return sorted([*out, first], key=lambda x: x.pos)
 
 
@@ -524,7 +551,7 @@ _SQL_WORDS = re.compile(r"(?i)(?<![a-z])(select|drop|delete|insert|update|union|
 _CLAIM = re.compile(r"(对吗|对不对|准确吗|是否准确|准确不准确|属实吗|是否属实|是真的吗|是不是真的|正确吗|是否正确|"
                     r"可信吗|没错吧|是这样吗|有没有错|说法)")
 _DIFF = re.compile(r"(多多少|少多少|相差|差多少|差距|差额|多出|少了多少|增加了多少|减少了多少|增长了多少|下降了多少)")
-_COMPARE = re.compile(r"(哪个多|哪个少|哪个更多|哪个更少|哪个高|哪个低|谁多|谁少|比较|对比|比[^,。?]{1,20}(?:多|少|高|低))")
+_COMPARE = re.compile(r"(哪个多|哪个少|哪个更多|哪个更少|哪个高|哪个低|谁多|谁少|比较|对比|比(?!例|重|率|值)[^,。?]{1,20}(?:多|少|高|低))")
 _SUM = re.compile(r"(加起来|合计|一共|总共|共计|之和|总和|加总|相加|共)")
 _PERCENT = re.compile(r"(百分之几|百分比|占比|比例|比重|占[^,。?]{0,20}(?:多少|几)|占[^,。?]{0,20}的)")
 _RATIO = re.compile(r"(是[^,。?]{1,20}的几倍|倍数|几倍|比值)")
