@@ -34,25 +34,27 @@ def _metric_name(f, catalogue) -> str:  # noqa: ANN001
     return name
 
 
-def _rank(f) -> tuple:  # noqa: ANN001
-    # Tables are the report's own statistics: prefer them to prose, totals to parts.
-    return (0 if f.origin == "table" else 1, 0 if not f.dimension else 1, f.fact_id)
-
-
 def _slots(facts: list) -> "OrderedDict[tuple, list]":
+    """Rows grouped by (asked part, report), in SQL order (the SQL ranks the best row first).
+
+    Rows of part -1 matched only by label words; they serve when no asked part was found.
+    """
     slots: OrderedDict[tuple, list] = OrderedDict()
     for f in facts:
-        slots.setdefault((f.report_id, f.metric_id, f.dimension), []).append(f)
-    return slots
+        slots.setdefault((f.part, f.report_id), []).append(f)
+    asked = OrderedDict((k, v) for k, v in slots.items() if k[0] >= 0)
+    return asked or slots
 
 
 def _conflicts(group: list, catalogue) -> list[Conflict]:  # noqa: ANN001
-    values = sorted({round(f.value, 6) for f in group})
-    if len(values) < 2:
+    """Other rows stating the same metric and dimension as the chosen one with another value."""
+    best = group[0]
+    others = [f for f in group[1:] if f.metric_id == best.metric_id and f.dimension == best.dimension
+              and (f.unit or "") == (best.unit or "") and round(f.value, 6) != round(best.value, 6)]
+    if not others:
         return []
-    best = min(group, key=_rank)
-    others = [f for f in group if round(f.value, 6) != round(best.value, 6)]
-    note = (f"报告自身数字不一致:{'、'.join(f'{x.origin}写{_fmt(x.value)}{x.unit}' for x in [best, *others])}")
+    where = lambda x: "表格" if x.origin == "table" else "正文"  # noqa: E731
+    note = "报告自身数字不一致:" + "、".join(f"{where(x)}写{_fmt(x.value)}{x.unit}" for x in [best, *others])
     return [Conflict(metric=_metric_name(best, catalogue), values=[best.value] + [o.value for o in others],
                      citations=[best.citation()] + [o.citation() for o in others], note=note)]
 
@@ -60,17 +62,16 @@ def _conflicts(group: list, catalogue) -> list[Conflict]:  # noqa: ANN001
 def compose_figure_answer(question, parsed, plan, facts, catalogue, refs) -> Answer:  # noqa: ANN001
     op = getattr(plan, "operation", None) or getattr(parsed, "operation", "lookup")
     if not facts:
-        return Answer(question=question, answer="", route="sql", found=False,
-                      notes=["SQL 中没有找到对应的数据"])
+        return Answer(question=question, answer="", route="sql", found=False, notes=["SQL 中没有找到对应的数据"])
     slots = _slots(facts)
-    chosen = [min(group, key=_rank) for group in slots.values()]
+    chosen = [group[0] for group in slots.values()]
     conflicts = [c for group in slots.values() for c in _conflicts(group, catalogue)]
     cits = [f.citation() for f in chosen]
     unit = chosen[0].unit or None
 
-    if op in ("max", "min", "rank") and len({f.report_id for f in chosen}) >= 1:
+    if op in ("max", "min", "rank"):
         per_report: OrderedDict[int, object] = OrderedDict()
-        for f in sorted(chosen, key=_rank):
+        for f in chosen:
             per_report.setdefault(f.report_id, f)
         ordered = sorted(per_report.values(), key=lambda f: f.value, reverse=(op != "min"))
         top = ordered[0]
@@ -78,7 +79,7 @@ def compose_figure_answer(question, parsed, plan, facts, catalogue, refs) -> Ans
         word = "最少" if op == "min" else "最多"
         text = f"{_who(top)}{word}:{_metric_name(top, catalogue)}为{_fmt(top.value)}{top.unit}。各报告:{listing}。"
         return Answer(question=question, answer=text, route="sql", value=top.value, unit=top.unit or None,
-                      citations=[top.citation()] + [f.citation() for f in ordered[1:]], conflicts=conflicts)
+                      citations=[f.citation() for f in ordered], conflicts=conflicts)
 
     if op == "sum" and len(chosen) >= 2:
         total = sum(f.value for f in chosen)
@@ -97,9 +98,15 @@ def compose_figure_answer(question, parsed, plan, facts, catalogue, refs) -> Ans
         return Answer(question=question, answer=text, route="sql", value=diff, unit=a.unit or None,
                       arithmetic=arith, citations=[a.citation(), b.citation()], conflicts=conflicts)
 
-    if op in ("percent", "ratio") and len(chosen) >= 2:
-        part, whole = _part_whole(chosen, plan)
-        if whole.value:
+    if op in ("percent", "ratio"):
+        # A share the report states itself beats one we compute.
+        stated = next((f for group in slots.values() for f in group if (f.unit or "") == "%"
+                       and f.metric_id == group[0].metric_id), None)
+        part_whole = _part_whole(slots, plan)
+        if stated is not None and (part_whole is None or stated.part in (part_whole[0].part, -1)):
+            chosen, cits = [stated], [stated.citation()]
+        elif part_whole is not None and part_whole[1].value:
+            part, whole = part_whole
             pct = part.value / whole.value * 100
             arith = f"{_fmt(part.value)}/{_fmt(whole.value)}×100%={pct:.2f}%"
             text = (f"{_who(part)}{_metric_name(part, catalogue)}{_fmt(part.value)}{part.unit},"
@@ -118,16 +125,19 @@ def compose_figure_answer(question, parsed, plan, facts, catalogue, refs) -> Ans
                   citations=cits, conflicts=conflicts)
 
 
-def _part_whole(chosen: list, plan) -> tuple:  # noqa: ANN001
-    """The whole is the plan's declared denominator, else the larger figure."""
-    whole_id = getattr(plan, "whole_metric", None)
-    if whole_id:
-        wholes = [f for f in chosen if f.metric_id == whole_id]
-        parts = [f for f in chosen if f.metric_id != whole_id]
-        if wholes and parts:
-            return parts[0], wholes[0]
-    a, b = sorted(chosen[:2], key=lambda f: f.value)
-    return a, b
+def _part_whole(slots, plan):  # noqa: ANN001, ANN202
+    """(part, whole) rows by the plan's roles, else the smaller and larger of two figures."""
+    roles = list(getattr(plan, "roles", []) or [])
+    firsts = {k[0]: v[0] for k, v in reversed(list(slots.items()))}
+    if "part" in roles and "whole" in roles:
+        p, w = firsts.get(roles.index("part")), firsts.get(roles.index("whole"))
+        if p is not None and w is not None:
+            return p, w
+    vals = [v[0] for v in slots.values()]
+    if len(vals) >= 2:
+        a, b = sorted(vals[:2], key=lambda f: f.value)
+        return a, b
+    return None
 
 
 def compose_text_answer(question, parsed, passages, sentences, titles, figure: bool) -> Answer:  # noqa: ANN001

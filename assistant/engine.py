@@ -39,6 +39,7 @@ class FactRow:
     row_label: str
     col_label: str
     conflict: bool
+    part: int = 0  # which asked item this row answers (-1: matched by label words only)
 
     def citation(self) -> Citation:
         return Citation(source=self.source, report=self.title, section=self.section_path, quote=self.quote,

@@ -14,7 +14,7 @@ from pathlib import Path
 from index.models import IngestError, Report
 from index.settings import Settings
 
-SUPPORTED = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+from index.readers import SUPPORTED  # one list of formats for CLI, API and readers
 
 
 @dataclass
