@@ -146,6 +146,9 @@ def compose_text_answer(question, parsed, passages, sentences, titles, figure: b
         return Answer(question=question, answer="在已载入的报告中没有找到相关内容。", route="text", found=False)
     cits: list[Citation] = []
     quotes: list[str] = []
+    # Sentences from one section read best in the report's own order (一是…二是…).
+    if len({(p.report_id, p.section_path) for p, _, _ in sentences}) == 1:
+        sentences = sorted(sentences, key=lambda t: t[1])
     for p, s, e in sentences:
         quote = p.text[s - p.start:e - p.start] if p.start <= s <= e <= p.end else p.text
         cits.append(Citation(source=p.source, report=titles.get(p.report_id, p.source), section=p.section_path,

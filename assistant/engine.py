@@ -166,12 +166,24 @@ class Assistant:
 
         report_ids = list(getattr(parsed, "report_ids", []) or [])
         filters = SearchFilters(report_ids=report_ids or None, body=None, year=None)
-        passages = self.retriever.search(question, filters, k=8)
+        passages = self.retriever.search(_topic(question, parsed) if report_ids else question, filters, k=8)
         if not passages and report_ids:
             passages = self.retriever.search(question, None, k=8)
         sentences = self.retriever.best_sentences(question, passages, n=3) if passages else []
         titles = {r.id: r.title for r in self.report_refs()}
         return compose_text_answer(question, parsed, passages, sentences, titles, figure=figure)
+
+
+def _topic(question: str, parsed) -> str:  # noqa: ANN001
+    """The question without the body and year it names: once those are filters they carry no
+    signal, and left in they pull every query to the report's title chunk."""
+    import re
+
+    out = question
+    for m in sorted(getattr(parsed, "body_mentions", []) or [], key=len, reverse=True):
+        out = out.replace(m, " ")
+    out = re.sub(r"(19|20)\d{2}\s*年度?", " ", out)
+    return out if len(out.strip()) >= 2 else question
 
 
 __all__ = ["Assistant", "FactRow", "fmt_num", "Citation", "Conflict", "PATH_SEP"]
