@@ -15,6 +15,8 @@ from index.vectors import SearchFilters, VectorHit, VectorStore
 
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _ASKS_NUMBER = re.compile(r"多少|几|数量|数目|比例|占比|百分|金额|费用")
+# A figure other than a year: "70件", "84.18", but not "2017年".
+_FIGURE = re.compile(r"(?<![\d.])(?!(?:19|20)\d\d年)\d+(?:\.\d+)?(?![\d.])")
 
 
 @dataclass
@@ -69,23 +71,34 @@ class Retriever:
         return [Passage.from_hit(h) for h in hits]
 
     def best_sentences(self, question: str, passages: list[Passage], n: int = 3) -> list[tuple[Passage, int, int]]:
-        """Top ``n`` sentences (or flattened table rows) of ``passages`` by query-term overlap
-        (jieba tokens and CJK bigrams) plus passage rank; offsets are into the report text."""
+        """Top ``n`` sentences (or flattened table rows) of ``passages``; offsets are into the report text.
+
+        A unit scores by query-term overlap (jieba tokens and CJK bigrams), plus a share of the
+        unit before it (a table row's meaning is often in the header row above), plus passage
+        rank, plus a bonus when the question asks for a figure and the unit holds a non-year number.
+        Terms that only name the report (its body, its year) are ignored: every sentence of the
+        right report shares them, and a title line would otherwise win.
+        """
         q = strip_question_words(question)
-        q_tokens = set(tokenize(q))
-        q_bigrams = _bigrams(q)
         wants_number = bool(_ASKS_NUMBER.search(question))
         scored: list[tuple[float, int, Passage, int, int]] = []
         for rank, p in enumerate(passages):
+            naming = f"{p.body} {p.year or ''}"
+            q_tokens = {t for t in tokenize(q) if t not in naming}
+            q_bigrams = {b for b in _bigrams(q) if b not in naming}
+            prev = 0.0
             for s, e in split_units(p.text, 0, len(p.text)):
                 sent = p.text[s:e]
-                toks = set(tokenize(sent))
-                score = (
-                    (len(q_tokens & toks) / len(q_tokens) if q_tokens else 0.0)
-                    + (len(q_bigrams & _bigrams(sent)) / len(q_bigrams) if q_bigrams else 0.0)
-                    + 0.3 / (rank + 1)
-                    + (0.2 if wants_number and any(ch.isdigit() for ch in sent) else 0.0)
+                overlap = (len(q_tokens & set(tokenize(sent))) / len(q_tokens) if q_tokens else 0.0) + (
+                    len(q_bigrams & _bigrams(sent)) / len(q_bigrams) if q_bigrams else 0.0
                 )
+                score = (
+                    overlap
+                    + 0.3 * prev
+                    + 0.3 / (rank + 1)
+                    + (0.3 if wants_number and _FIGURE.search(sent) else 0.0)
+                )
+                prev = overlap
                 scored.append((score, -rank, p, p.start + s, p.start + e))
         scored.sort(key=lambda t: (t[0], t[1], -t[3]), reverse=True)
         out: list[tuple[Passage, int, int]] = []

@@ -139,7 +139,7 @@ class Indexer:
 
     def _store(self, report: Report, old_id: int | None) -> None:
         from index.chunks import chunk_context
-        from index.vectors import VectorPoint
+        from index.vectors import VectorPoint, chunk_payload, point_id
 
         # Embed before touching either store, so a failure here leaves the old version intact.
         contexts = [chunk_context(report.meta, c) + c.text for c in report.chunks]
@@ -149,16 +149,9 @@ class Indexer:
         if old_id is not None:
             self.vectors.delete_report(old_id)
         rid = self.sql.save_report(report)
-        m = report.meta
-        points = [
-            VectorPoint(
-                id=rid * 1_000_000 + c.ord, dense=dense[i], sparse=sparse[i],
-                payload={"report_id": rid, "ord": c.ord, "section_path": " › ".join(c.section_path),
-                         "body": m.body, "region": m.region, "year": m.year, "source": report.source,
-                         "start": c.start, "end": c.end, "text": c.text},
-            )
-            for i, c in enumerate(report.chunks)
-        ]
+        points = [VectorPoint(id=point_id(rid, c.ord), dense=dense[i], sparse=sparse[i],
+                              payload=chunk_payload(rid, report.source, report.meta, c))
+                  for i, c in enumerate(report.chunks)]
         try:
             if points:
                 self.vectors.upsert(points)
