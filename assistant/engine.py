@@ -118,6 +118,12 @@ class Assistant:
             return Answer(question=question, answer="尚未载入任何报告。请先用 `reportqa ingest` 载入报告。",
                           route="none", found=False)
         parsed = parse_question(question, self.catalogue, refs, context)
+        out_of_scope = check_scope(question, parsed, refs)
+        if out_of_scope is not None:
+            with self._lock:
+                if session_id:
+                    self._sessions[session_id] = parsed
+            return out_of_scope
         r = str(route(parsed, has_sql_facts=True))
         t1 = time.perf_counter()
         answer: Answer | None = None
@@ -169,9 +175,76 @@ class Assistant:
         passages = self.retriever.search(_topic(question, parsed) if report_ids else question, filters, k=8)
         if not passages and report_ids:
             passages = self.retriever.search(question, None, k=8)
+        if passages and not _relevant(_topic(question, parsed), passages):
+            passages = []
         sentences = self.retriever.best_sentences(question, passages, n=3) if passages else []
         titles = {r.id: r.title for r in self.report_refs()}
         return compose_text_answer(question, parsed, passages, sentences, titles, figure=figure)
+
+
+_GENERIC_PLACES = {"全区", "全市", "全县", "全省", "本市", "本区", "我区", "我市", "我县", "我省", "市区", "城区", "全国", "中国"}
+
+
+def _keys(ref) -> list[str]:  # noqa: ANN001
+    return [k for k in [ref.title, ref.body, ref.region, *ref.aliases] if k]
+
+
+def _core(name: str) -> str:
+    import re
+
+    return re.sub(r"(省|市|区|县|镇|乡|街道|办事处|人民政府|政府)+$", "", name) or name
+
+
+def check_scope(question: str, parsed, refs) -> Answer | None:  # noqa: ANN001
+    """Say "not found" when the question names a body or year that no loaded report covers,
+    with the nearest reports we do have, instead of answering from another body or year."""
+    import re
+
+    import jieba.posseg as pseg
+
+    from assistant.question import normalize
+
+    q = normalize(question)
+    if not re.search(r"[\u4e00-\u9fff]", q):
+        return Answer(question=question, answer="没有找到相关内容:报告是中文的,请用中文提问(例如:海陵区2017年收到多少件政府信息公开申请?)。",
+                      route="none", found=False)
+    years = list(parsed.years) if parsed.years_explicit else []
+    named = [w for w, f in pseg.lcut(q) if f == "ns" and w not in _GENERIC_PLACES and len(w) >= 2]
+    unknown = [w for w in named if not any(_core(w) in k or k in w for ref in refs for k in _keys(ref))]
+    mentioned = [ref for ref in refs if any(m and (m in _keys(ref) or any(m in k for k in _keys(ref)))
+                                            for m in parsed.body_mentions)]
+    what = ""
+    nearest = []
+    if unknown and not parsed.body_mentions:
+        what = "、".join(unknown) + (f"{years[0]}年" if years else "")
+        nearest = [r for r in refs if r.year in years] if years else []
+    elif years and parsed.body_mentions and not parsed.report_ids:
+        what = "、".join(parsed.body_mentions) + f"{'、'.join(map(str, years))}年"
+        nearest = mentioned
+    elif years and not parsed.body_mentions and not parsed.report_ids:
+        what = f"{'、'.join(map(str, years))}年"
+        nearest = sorted(refs, key=lambda r: abs((r.year or 0) - years[0]))[:3]
+    if not what:
+        return None
+    near = ";".join(f"{r.title}({r.year}年)" for r in nearest[:5]) or "无"
+    text = f"已载入的报告中没有{what}的报告,无法回答(不会用其他地区或年份的数字代替)。相近的报告:{near}。"
+    return Answer(question=question, answer=text, route="none", found=False,
+                  notes=[f"nearest: {r.id}" for r in nearest[:5]])
+
+
+def _relevant(topic: str, passages) -> bool:  # noqa: ANN001
+    """Does any retrieved passage share a content word (or a two-character run) with the question?
+    Retrieval always returns something; an answer needs at least that much overlap."""
+    from assistant.retrieval import _bigrams, strip_question_words
+    from index.sparse import tokenize
+
+    q = strip_question_words(topic)
+    terms = {t for t in tokenize(q) if len(t) >= 2 and not t.isdigit()}
+    grams = _bigrams(q)
+    for p in passages[:5]:
+        if any(t in p.text for t in terms) or len(grams & _bigrams(p.text)) >= 2:
+            return True
+    return False
 
 
 def _topic(question: str, parsed) -> str:  # noqa: ANN001
