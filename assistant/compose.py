@@ -116,7 +116,11 @@ def compose_figure_answer(question, parsed, plan, facts, catalogue, refs) -> Ans
 
     # lookup (and list): the best fact first, every other slot listed.
     best = chosen[0]
-    text = f"{_who(best)}{_metric_name(best, catalogue)}为{_fmt(best.value)}{best.unit}。"
+    if best.metric_id.startswith("prose:"):
+        # No catalogue name for it: the report's own words say what the figure is.
+        text = f"{_who(best)}:据报告原文「{best.quote}」,数字为{_fmt(best.value)}{best.unit}。"
+    else:
+        text = f"{_who(best)}{_metric_name(best, catalogue)}为{_fmt(best.value)}{best.unit}。"
     if len(chosen) > 1 and op == "list":
         text += "其余:" + ";".join(f"{_metric_name(f, catalogue)}{_fmt(f.value)}{f.unit}" for f in chosen[1:]) + "。"
     for c in conflicts:

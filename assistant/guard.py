@@ -187,11 +187,21 @@ def run_readonly(conn_factory: Callable[[], AbstractContextManager], sql: str,
             conn.set_authorizer(_sqlite_authorizer)
         cur = conn.cursor()
         try:
-            if not is_sqlite:
+            if is_sqlite:
+                cur.execute(sql)
+            else:
+                # PostgreSQL (psycopg 3, inside SQLStore.readonly's READ ONLY transaction): the server
+                # cancels the statement past the limit. binary=True forces the extended query protocol,
+                # which runs exactly one statement, so an unguarded "COMMIT; DELETE ..." cannot step
+                # out of the read-only transaction (the simple protocol would run both).
                 cur.execute(f"SET LOCAL statement_timeout = {int(max(0.01, float(time_limit_s)) * 1000)}")
-            cur.execute(sql)
+                if type(cur).__module__.split(".")[0] != "psycopg":
+                    raise SQLRefused(f"unsupported database driver for read-only SQL: {type(cur).__module__}")
+                cur.execute(sql, binary=True)
             cols = [d[0] for d in (cur.description or [])]
             rows = [tuple(r) for r in cur.fetchmany(row_limit)]
+        except SQLRefused:
+            raise
         except sqlite3.DatabaseError as exc:
             if timed_out:
                 raise SQLTimeout(f"query exceeded the time limit of {time_limit_s:g}s") from None
