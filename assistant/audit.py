@@ -605,6 +605,15 @@ def _core_name(name: str) -> str:
     return s
 
 
+_FUNCTION_WORDS = re.compile(r"^.*(?:本报告|由|的|是|为|在|与|将|把|对|按|了|从|向|及|据)")
+
+
+def _trim_body(name: str) -> str:
+    """'本报告由王奔镇人民政府' -> '王奔镇人民政府' (unless that would eat the name itself: 和平区)."""
+    cut = _FUNCTION_WORDS.sub("", name)
+    return cut if len(_core_name(cut)) >= 2 else name
+
+
 def _names_of(doc: _Doc) -> list[str]:
     return [n for n in [doc.body, doc.region, doc.title, *doc.aliases] if n]
 
@@ -625,18 +634,20 @@ def _inside_quotes(text: str, pos: int) -> bool:
 def _other_body(doc: _Doc) -> list[Finding]:
     out, seen = [], set()
     title_end = doc.text.find(doc.title) + len(doc.title) if doc.title and doc.title in doc.text[:300] else 0
+    # (start, end, body named, year named); a year only counts in an announcement ("现公布…"), since
+    # a report may well mention last year's report ("XX区人民政府2018年…年度报告中指出的问题")
     hits: list[tuple[int, int, str | None, int | None]] = []
     for m in _SELF_REF.finditer(doc.text):
-        phrase, ps = m.group("phrase"), m.start("phrase")
+        phrase = m.group("phrase")
         b = _BODY_IN.search(phrase)
         y = _YEAR_IN.search(phrase)
-        hits.append((m.start(), m.end(), b.group("body") if b else None, int(y.group(1)) if y else None))
+        hits.append((m.start(), m.end(), _trim_body(b.group("body")) if b else None, int(y.group(1)) if y else None))
     for m in _BODY_YEAR_REPORT.finditer(doc.text):
         if m.start() < title_end or _inside_quotes(doc.text, m.start()):
             continue
         if any(s <= m.start() < e for s, e, _, _ in hits):
             continue
-        hits.append((m.start(), m.end(), m.group("body"), int(m.group("year"))))
+        hits.append((m.start(), m.end(), _trim_body(m.group("body")), None))
     for s, e, body, year in sorted(hits):
         # expand to the sentence for the quote
         qs = max(doc.text.rfind(ch, 0, s) for ch in "。\n;!?") + 1

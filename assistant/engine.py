@@ -145,6 +145,19 @@ class Assistant:
         answer.timings_ms = {"parse": (t1 - t0) * 1000, "total": (time.perf_counter() - t0) * 1000}
         return answer
 
+    # -- claims and audit -----------------------------------------------------------------
+    def check(self, claim: str):  # noqa: ANN201
+        """Verdict on a claim (supported / refuted / conflicting / not_found), see assistant/claims.py."""
+        from assistant.claims import check_claim
+
+        return check_claim(self, claim)
+
+    def audit(self, report_id: int | None = None) -> list:
+        """Consistency findings for one report or all; read-only, see assistant/audit.py."""
+        from assistant.audit import audit_all, audit_report
+
+        return audit_all(self.sql) if report_id is None else audit_report(self.sql, report_id)
+
     # -- SQL route -------------------------------------------------------------------------
     def _answer_sql(self, question: str, parsed) -> Answer | None:  # noqa: ANN001
         from assistant.compose import compose_figure_answer
@@ -156,6 +169,11 @@ class Assistant:
             return None
         try:
             sql = guard_sql(plan.sql, allowed_schema(self.sql))
+            # The guard parses and checks SQLite SQL; on PostgreSQL the checked statement is then
+            # transpiled by sqlglot (quoting, LIKE, NULL ordering), never the raw plan.
+            if self.sql.engine.dialect.name == "postgresql":
+                from assistant.sqlgen import to_postgres
+                sql = to_postgres(sql)
             cols, rows = run_readonly(self.sql.readonly, sql, self.settings.sql_row_limit, self.settings.sql_time_limit_s)
         except SQLRefused as exc:
             return Answer(question=question, answer=f"查询被拒绝:{exc}", route="sql", found=False, sql=plan.sql)

@@ -1,0 +1,233 @@
+"""The consistency audit: each rule on the sample reports and on small reports written here.
+
+Reports are built with ``build_report`` and saved to a throwaway SQLite store (SQL side only: the
+audit never needs vectors)."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from assistant.audit import SEVERITY, Finding, audit_all, audit_report, pct_consistent
+from index.pipeline import build_report
+from index.sqlstore import SQLStore
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "reports"
+RANGHULU, LIAODONG, HAILING = "000_34cfdbdec91981e1.txt", "001_6e3f4ad97358b0ef.txt", "004_62656ceadc0d90a0.txt"
+
+
+@pytest.fixture(scope="module")
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[SQLStore, dict[str, int]]:
+    db = tmp_path_factory.mktemp("audit") / "reportqa.db"
+    store = SQLStore(f"sqlite:///{db}")
+    ids = {p.name: store.save_report(build_report(p)) for p in sorted(EXAMPLES.glob("*.txt"))}
+    return store, ids
+
+
+@pytest.fixture(scope="module")
+def sample_findings(sample_store) -> dict[str, list[Finding]]:  # noqa: ANN001
+    store, ids = sample_store
+    return {name: audit_report(store, rid) for name, rid in ids.items()}
+
+
+def _store_with(tmp_path: Path, text: str, name: str = "fixture.txt") -> tuple[SQLStore, int]:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text).strip() + "\n", encoding="utf-8")
+    store = SQLStore(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    return store, store.save_report(build_report(path))
+
+
+def _has(findings: list[Finding], rule: str, arithmetic: str) -> bool:
+    return any(f.rule == rule and arithmetic in f.arithmetic for f in findings)
+
+
+# --- the samples ---------------------------------------------------------------------------
+@pytest.mark.parametrize("report, rule, arithmetic", [
+    (HAILING, "prose_vs_table", "44 ≠ 32"),  # 网络申请: prose 44, 附表 32
+    (HAILING, "prose_vs_table", "3 ≠ 15"),  # 当面申请: prose 3, 附表 15
+    (HAILING, "parts_sum", "0 + 3 + 0 + 0 + 0 + 48 + 3 = 54 ≠ 70"),  # (四)申请来源 vs (一)收到申请数
+    (RANGHULU, "percentage", "3 / 54 × 100 = 5.56% ≠ 0.06%"),
+    (RANGHULU, "percentage", "1 / 54 × 100 = 1.85% ≠ 0.02%"),
+])
+def test_sample_findings(sample_findings, report, rule, arithmetic):  # noqa: ANN001
+    assert _has(sample_findings[report], rule, arithmetic), [f.arithmetic for f in sample_findings[report]]
+
+
+def test_copy_paste_body_is_found(sample_findings):  # noqa: ANN001
+    found = [f for f in sample_findings[LIAODONG] if f.rule == "other_body"]
+    assert found and found[0].values["named_body"] == "王奔镇人民政府"
+    assert "王奔镇人民政府" in found[0].citations[0].quote
+    assert found[0].severity == "medium"
+
+
+def test_prose_vs_table_names_both_sides(sample_findings):  # noqa: ANN001
+    f = next(f for f in sample_findings[HAILING] if f.rule == "prose_vs_table" and "44 ≠ 32" in f.arithmetic)
+    assert "44" in f.message and "32" in f.message and "网络申请" in f.message
+    kinds = [c.kind for c in f.citations]
+    assert kinds == ["prose", "table"]
+    assert "网络申请44件" in f.citations[0].quote and f.citations[1].quote == "32"
+
+
+@pytest.mark.parametrize("report, rule, arithmetic", [
+    (RANGHULU, "percentage", "1658"),  # 1658 of 1880 is 88.2%: right
+    (RANGHULU, "percentage", "50 / 54"),  # 92.6%: right
+    (HAILING, "percentage", "64 / 70"),  # 申请来源统计表 91.4%: right
+    (LIAODONG, "template_identity", ""),  # all-zero 2019 template adds up
+    (LIAODONG, "parts_sum", ""),
+])
+def test_consistent_figures_are_not_flagged(sample_findings, report, rule, arithmetic):  # noqa: ANN001
+    assert not _has(sample_findings[report], rule, arithmetic)
+
+
+def test_every_finding_is_complete_and_cites_exact_spans(sample_store, sample_findings):  # noqa: ANN001
+    store, _ = sample_store
+    texts = {r.id: store.load_report(r.id).text for r in store.list_reports()}
+    all_findings = [f for fs in sample_findings.values() for f in fs]
+    assert all_findings
+    for f in all_findings:
+        assert f.severity == SEVERITY[f.rule] and f.severity in ("high", "medium", "low")
+        assert f.message and f.message.endswith("。") and f.arithmetic and f.values
+        assert f.citations, f
+        for c in f.citations:
+            assert texts[f.report_id][c.start:c.end] == c.quote
+            assert c.report == f.title and c.source == f.source
+        assert f.to_dict()["rule"] == f.rule
+
+
+def test_audit_all_covers_every_report_and_changes_nothing(sample_store, sample_findings):  # noqa: ANN001
+    store, _ = sample_store
+    before = store.counts()
+    with store.engine.connect() as conn:
+        snap = conn.exec_driver_sql("select id, value, conflict from facts order by id").all()
+    everything = audit_all(store)
+    assert len(everything) == sum(len(v) for v in sample_findings.values())
+    assert store.counts() == before
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("select id, value, conflict from facts order by id").all() == snap
+
+
+def test_unknown_report_gives_no_findings(sample_store):  # noqa: ANN001
+    store, _ = sample_store
+    assert audit_report(store, 10_000) == []
+
+
+# --- small reports of our own ----------------------------------------------------------------
+APPENDIX = """
+测试区人民政府2018年政府信息公开工作年度报告
+
+一、概述
+根据《中华人民共和国政府信息公开条例》的规定,现公布{body}{year}年政府信息公开工作年度报告。
+
+二、依申请公开情况
+2018年共收到政府信息公开申请40件,其中当面申请10件,网络申请{net_prose}件,信函申请5件。已经公开的30件,占总数的75%;部分公开的4件,占总数的{pct}%。
+
+三、附表
+| 统计指标 | 单位 | 合计 |
+| (一)收到申请数 | 件 | 40 |
+| 1.当面申请数 | 件 | 10 |
+| 2.网络申请数 | 件 | {net_table} |
+| 3.信函申请数 | 件 | 5 |
+| (二)申请来源 | | |
+| 1.公民 | 件 | {citizens} |
+| 2.企业 | 件 | 5 |
+| 四、行政复议数量 | 件 | 6 |
+| (一)维持具体行政行为数 | 件 | 3 |
+| (二)被依法纠错数 | 件 | 1 |
+| (三)其他情形数 | 件 | {review_other} |
+"""
+CLEAN = dict(body="测试区人民政府", year=2018, net_prose=25, net_table=25, pct=10, citizens=35, review_other=2)
+
+
+def test_consistent_fixture_has_no_findings(tmp_path):  # noqa: ANN001
+    store, rid = _store_with(tmp_path, APPENDIX.format(**CLEAN))
+    assert audit_report(store, rid) == []
+
+
+@pytest.mark.parametrize("change, rule, arithmetic", [
+    (dict(net_prose=30), "prose_vs_table", "30 ≠ 25"),
+    (dict(net_table=20, net_prose=20), "parts_sum", "10 + 20 + 5 = 35 ≠ 40"),
+    (dict(citizens=30), "parts_sum", "30 + 5 = 35 ≠ 40"),  # 申请来源 has no total: against 收到申请数
+    (dict(review_other=1), "parts_sum", "3 + 1 + 1 = 5 ≠ 6"),
+    (dict(pct=0.1), "percentage", "4 / 40 × 100 = 10.00% ≠ 0.1%"),
+    (dict(pct=12), "percentage", "4 / 40 × 100 = 10.00% ≠ 12%"),
+    (dict(body="示例镇人民政府"), "other_body", "“示例镇人民政府” ≠ “测试区人民政府”"),
+    (dict(year=2017), "other_body", "2017 ≠ 2018"),
+])
+def test_each_rule_on_a_fixture(tmp_path, change, rule, arithmetic):  # noqa: ANN001
+    store, rid = _store_with(tmp_path, APPENDIX.format(**{**CLEAN, **change}))
+    findings = audit_report(store, rid)
+    assert _has(findings, rule, arithmetic), [(f.rule, f.arithmetic) for f in findings]
+    assert all(f.rule == rule for f in findings), [(f.rule, f.arithmetic) for f in findings]
+
+
+TEMPLATE = """
+样例市样例县人民政府2020年政府信息公开工作年度报告
+
+三、收到和处理政府信息公开申请情况
+| 本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |
+| 一、本年新收政府信息公开申请数量 | 10 | 2 | 0 | 0 | 1 | 0 | 13 |
+| 二、上年结转政府信息公开申请数量 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |
+| 三、本年度办理结果 › (一)予以公开 | 5 | 1 | 0 | 0 | 0 | 0 | 6 |
+| 三、本年度办理结果 › (二)部分公开(区分处理的,只计这一情形,不计其他情形) | 2 | 0 | 0 | 0 | 0 | 0 | 2 |
+| 三、本年度办理结果 › (三)不予公开 › 1.属于国家秘密 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+| 三、本年度办理结果 › (三)不予公开 › 2.其他法律行政法规禁止公开 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |
+| 三、本年度办理结果 › (四)无法提供 › 1.本机关不掌握相关政府信息 | 2 | 1 | 0 | 0 | 0 | 0 | 3 |
+| 三、本年度办理结果 › (五)不予处理 › 1.信访举报投诉类申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |
+| 三、本年度办理结果 › (六)其他处理 | 0 | 0 | 0 | 0 | 1 | 0 | 1 |
+| 三、本年度办理结果 › (七)总计 | 10 | 2 | 0 | 0 | 1 | 0 | {grand} |
+| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |
+"""
+
+
+def test_template_that_adds_up_has_no_findings(tmp_path):  # noqa: ANN001
+    store, rid = _store_with(tmp_path, TEMPLATE.format(grand=13))
+    assert audit_report(store, rid) == []
+
+
+def test_template_identity_and_sums(tmp_path):  # noqa: ANN001
+    store, rid = _store_with(tmp_path, TEMPLATE.format(grand=14))
+    findings = audit_report(store, rid)
+    got = {(f.rule, f.arithmetic) for f in findings}
+    assert ("template_identity", "13 + 1 = 14 ≠ 14 + 1 = 15") in got
+    # (一)…(六) against (七)总计 in the 总计 column; 不予公开/无法提供 are summed from their sub-rows
+    assert ("parts_sum", "6 + 2 + 0 + 1 + 3 + 0 + 1 = 13 ≠ 14") in got
+    # the applicant columns of the (七)总计 row against its 总计 column
+    assert ("parts_sum", "10 + 2 + 0 + 0 + 1 + 0 = 13 ≠ 14") in got
+    assert all(f.severity == "high" for f in findings)
+
+
+# --- the percentage tolerance ------------------------------------------------------------------
+@pytest.mark.parametrize("stated, part, total, decimals, ok", [
+    (88.2, 1658, 1880, 1, True),  # 88.19 -> 88.2
+    (92.6, 50, 54, 1, True),  # 92.59
+    (2, 38, 1880, 0, True),  # 2.02 -> 2
+    (0.06, 3, 54, 2, False),  # 5.56
+    (0.02, 1, 54, 2, False),
+    (4.3, 3, 70, 1, True),  # 4.29
+    (4.2, 3, 70, 1, True),  # truncated instead of rounded: allowed (one unit of the last digit)
+    (4.0, 3, 70, 1, False),
+    (33, 1, 3, 0, True),
+    (50, 1, 0, 0, False),  # no total
+])
+def test_pct_consistent(stated, part, total, decimals, ok):  # noqa: ANN001
+    assert pct_consistent(stated, part, total, decimals) is ok
+
+
+@pytest.mark.parametrize("sentence, expect", [
+    ("现公布王奔镇人民政府2019年政府信息公开工作年度报告。", "“王奔镇人民政府” ≠"),
+    ("本报告由王奔镇人民政府2019年政府信息公开工作年度报告改写。", "“王奔镇人民政府” ≠"),
+    ("现公布测试区人民政府2018年政府信息公开工作年度报告。", None),  # its own name
+    ("现公布测试区2018年度政府信息公开工作年度报告。", None),
+    ("现公布2016年政府信息公开工作年度报告。", "2016 ≠ 2018"),
+    ("根据《某市人民政府2018年政府信息公开工作年度报告编写要求》编制。", None),  # a cited title
+    ("测试区人民政府2017年政府信息公开工作年度报告中指出的问题已整改。", None),  # last year's own report
+])
+def test_other_body_phrases(tmp_path, sentence, expect):  # noqa: ANN001
+    text = f"测试区人民政府2018年政府信息公开工作年度报告\n\n一、概述\n{sentence}本年度共收到申请40件。\n"
+    store, rid = _store_with(tmp_path, text)
+    found = [f for f in audit_report(store, rid) if f.rule == "other_body"]
+    if expect is None:
+        assert found == [], [f.message for f in found]
+    else:
+        assert any(expect in f.arithmetic for f in found), [f.arithmetic for f in found]
