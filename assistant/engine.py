@@ -67,6 +67,7 @@ class Assistant:
         self._lock = threading.RLock()
         self._sessions: dict[str, object] = {}
         self._refs = None
+        self._findings: dict[int, list] = {}
         self._indexer.on_change.append(self._invalidate)
 
     # -- shared resources ------------------------------------------------------------------
@@ -76,6 +77,7 @@ class Assistant:
 
     def _invalidate(self) -> None:
         self._refs = None
+        self._findings = {}
 
     def reports(self) -> list[ReportRow]:
         return self.sql.list_reports()
@@ -181,7 +183,28 @@ class Assistant:
         ans = compose_figure_answer(question, parsed, plan, facts, self.catalogue, self.report_refs())
         ans.sql = sql
         ans.cells = [dict(zip(cols, row)) for row in rows[:50]]
+        self._attach_findings(ans)
         return ans
+
+    def _attach_findings(self, ans: Answer) -> None:
+        """A failed audit rule that touches a cited figure goes into the answer's conflicts, so a
+        journalist never quotes a figure the report itself contradicts."""
+        spans = {(c.report_id, c.start, c.end) for c in ans.citations if c.report_id is not None}
+        for rid in {r for r, _, _ in spans}:
+            with self._lock:
+                findings = self._findings.get(rid)
+            if findings is None:
+                findings = self.audit(rid)
+                with self._lock:
+                    self._findings[rid] = findings
+            for f in findings:
+                # prose-vs-table disagreements already come from the facts themselves
+                if f.rule == "prose_vs_table" or not any((c.report_id, c.start, c.end) in spans for c in f.citations):
+                    continue
+                nums = [float(v) for v in f.values.values() if isinstance(v, (int, float)) and not isinstance(v, bool)]
+                ans.conflicts.append(Conflict(metric=f.rule, values=nums, citations=list(f.citations),
+                                              note=f.message + (f"({f.arithmetic})" if f.arithmetic else "")))
+                ans.answer += "注意:" + f.message
 
     # -- retrieval route -------------------------------------------------------------------
     def _answer_text(self, question: str, parsed, figure: bool) -> Answer:  # noqa: ANN001

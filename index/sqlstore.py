@@ -153,7 +153,20 @@ class ReportRow:
     meta: Metadata
 
 
+# Backstop for read-only connections that no caller limits further (run_readonly sets its own).
+READONLY_TIMEOUT_MS = 30_000
+
+
+def normalize_url(url: str) -> str:
+    """``postgresql://`` / ``postgres://`` mean PostgreSQL through psycopg 3 (SQLAlchemy's bare default is psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
 def make_engine(url: str) -> Engine:
+    url = normalize_url(url)
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, future=True)
@@ -171,7 +184,7 @@ class SQLStore:
     """Writes whole reports atomically and reads them back as typed records."""
 
     def __init__(self, url: str):
-        self.url = url
+        self.url = normalize_url(url)
         self.engine = make_engine(url)
         meta.create_all(self.engine)
 
@@ -281,14 +294,25 @@ class SQLStore:
             finally:
                 conn.close()
         else:
+            # PostgreSQL via psycopg 3: a pooled DB-API connection inside one READ ONLY transaction
+            # (the server refuses every write in it), always rolled back, so whatever a statement
+            # SETs is undone before the connection goes back to the pool.
             raw = self.engine.raw_connection()
             try:
+                raw.rollback()  # start clean: SET TRANSACTION must be the first statement of its transaction
+                driver = raw.driver_connection
+                if getattr(driver, "autocommit", False):
+                    driver.autocommit = False  # autocommit would make each statement its own read-write transaction
                 cur = raw.cursor()
                 cur.execute("SET TRANSACTION READ ONLY")
+                cur.execute(f"SET LOCAL statement_timeout = {READONLY_TIMEOUT_MS}")
                 cur.close()
                 yield raw
             finally:
-                raw.rollback()
+                try:
+                    raw.rollback()
+                except Exception:  # noqa: BLE001 - a broken connection must not go back to the pool
+                    raw.invalidate()
                 raw.close()
 
 
@@ -305,4 +329,4 @@ def _report_row(row) -> ReportRow:  # noqa: ANN001
     )
 
 
-__all__ = ["SQLStore", "ReportRow", "QUERYABLE", "PATH_SEP", "Cell", "Fact", "Table"]
+__all__ = ["SQLStore", "ReportRow", "normalize_url", "QUERYABLE", "PATH_SEP", "Cell", "Fact", "Table"]
