@@ -1,0 +1,129 @@
+"""One process, one Assistant: the JSON API at /api/v1 and the Gradio chat at /.
+
+The embedded Qdrant store admits one process per data folder, so the server owns the stores
+and uploads go through its own indexer (``POST /api/v1/reports``).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+log = logging.getLogger("reportqa.server")
+
+
+class SerialAssistant:
+    """Runs the assistant's calls one at a time.
+
+    FastAPI and Gradio call handlers from worker threads; the embedded vector store and the
+    embedding model are not documented as thread-safe, and a 2-core machine gains nothing
+    from running two questions at once.
+    """
+
+    def __init__(self, inner: Any):
+        self._inner = inner
+        self._lock = threading.RLock()
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._inner, name)
+        if not callable(attr):
+            return attr
+
+        def locked(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                return attr(*args, **kwargs)
+        return locked
+
+    @property
+    def indexer(self) -> Any:
+        return _SerialProxy(self._inner.indexer, self._lock)
+
+
+class _SerialProxy:
+    def __init__(self, inner: Any, lock: threading.RLock):
+        self._inner, self._lock = inner, lock
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._inner, name)
+        if not callable(attr):
+            return attr
+
+        def locked(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                return attr(*args, **kwargs)
+        return locked
+
+
+def make_app(settings: Any, assistant: Any = None) -> FastAPI:
+    """The FastAPI app; ``assistant`` may be passed in (tests), else one is built from settings."""
+    import gradio as gr
+
+    from ui.api import make_api
+    from ui.chat import CSS, THEME, make_chat
+
+    if assistant is None:
+        from assistant.engine import Assistant
+        assistant = Assistant(settings)
+        # Take the vector store (and its one-process lock) and load the model now: a second
+        # process then fails at once with a clear message, and the first question is not slow.
+        try:
+            assistant.indexer.vectors
+            assistant.indexer.embedder
+        except Exception:
+            assistant.close()
+            raise
+    inner = assistant
+    shared = SerialAssistant(inner)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        try:
+            yield
+        finally:
+            inner.close()
+
+    app = FastAPI(title="reportqa", version="0.1.0", lifespan=lifespan,
+                  docs_url="/api/v1/docs", openapi_url="/api/v1/openapi.json", redoc_url=None)
+    app.state.assistant = shared
+    app.state.settings = settings
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_req: Request, exc: RequestValidationError) -> JSONResponse:
+        # One readable sentence first, pydantic's details after.
+        errs = exc.errors()
+        first = errs[0] if errs else {}
+        where = ".".join(str(x) for x in first.get("loc", ()) if x != "body")
+        msg = f"invalid request: {where}: {first.get('msg', 'bad input')}" if where else "invalid request"
+        return JSONResponse(status_code=422, content={"detail": msg, "errors": _jsonable(errs)})
+
+    @app.exception_handler(Exception)
+    async def _crash(_req: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error")
+        return JSONResponse(status_code=500, content={"detail": f"internal error: {type(exc).__name__}: {exc}"})
+
+    app.include_router(make_api(shared, settings))
+    # Mounted last: "/" catches everything the API routes above did not.
+    return gr.mount_gradio_app(app, make_chat(shared), path="/", theme=THEME, css=CSS,
+                               footer_links=[], ssr_mode=False)
+
+
+def _jsonable(errs: list) -> list:
+    out = []
+    for e in errs:
+        e = dict(e)
+        e.pop("ctx", None)  # may hold exception objects
+        e.pop("input", None)  # may echo a 10,000-character question back
+        out.append(e)
+    return out
+
+
+def serve(settings: Any) -> None:
+    import uvicorn
+
+    app = make_app(settings)
+    uvicorn.run(app, host=settings.host, port=int(settings.port), log_level="info")
