@@ -27,6 +27,9 @@ class Conflict:
     values: list[float]
     citations: list[Citation]
     note: str = ""
+    # "values": the report states this same figure differently (values are the alternatives);
+    # "audit": a failed consistency rule touches the figure (values are the rule's operands).
+    kind: str = "values"
 
 
 @dataclass

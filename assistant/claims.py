@@ -291,6 +291,8 @@ def _fmt(v: float | None) -> str:
 def _report_values(ans: Answer) -> list[float]:
     vals = [ans.value] if ans.value is not None else []
     for c in ans.conflicts:
+        if getattr(c, "kind", "values") != "values":
+            continue  # an audit finding's operands are other figures, not readings of this one
         for v in c.values:
             if v is not None and not any(math.isclose(v, w) for w in vals):
                 vals.append(v)

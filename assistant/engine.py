@@ -203,8 +203,10 @@ class Assistant:
                     continue
                 nums = [float(v) for v in f.values.values() if isinstance(v, (int, float)) and not isinstance(v, bool)]
                 ans.conflicts.append(Conflict(metric=f.rule, values=nums, citations=list(f.citations),
-                                              note=f.message + (f"({f.arithmetic})" if f.arithmetic else "")))
+                                              note=f.message, kind="audit"))
                 ans.answer += "注意:" + f.message
+                if f.arithmetic:  # the finding's own figures are computed: show how
+                    ans.arithmetic = "; ".join(x for x in (ans.arithmetic, f.arithmetic) if x)
 
     # -- retrieval route -------------------------------------------------------------------
     def _answer_text(self, question: str, parsed, figure: bool) -> Answer:  # noqa: ANN001

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
+from assistant.textnorm import to_simplified
+
 OPERATIONS = ("lookup", "sum", "difference", "compare", "ratio", "percent", "max", "min", "rank", "list",
               "count", "none")
 
@@ -76,8 +78,9 @@ _CJK = r"\u4e00-\u9fff"
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width -> half-width), no spaces: the form every matcher below works on."""
-    t = unicodedata.normalize("NFKC", text or "")
+    """NFKC (full-width -> half-width), simplified characters, no spaces: the form every matcher
+    below works on (reports are simplified; a question in traditional characters must match too)."""
+    t = to_simplified(unicodedata.normalize("NFKC", text or ""))
     return re.sub(r"\s+", "", t)
 
 

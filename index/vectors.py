@@ -3,10 +3,11 @@ sparse BM25 ("bm25", IDF applied by Qdrant) vector per point, searched hybrid wi
 reciprocal-rank fusion (k=60) through Qdrant's Query API (works in embedded mode too).
 
 Embedded Qdrant (``QdrantClient(path=...)``) by default; a Qdrant server when
-``settings.qdrant_url`` is set.
+``settings.qdrant_url`` is set (``":memory:"`` there means qdrant-client's in-memory engine).
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
@@ -102,9 +103,13 @@ class QdrantStore:
 
     def __init__(self, settings):
         self.collection = settings.collection
-        self.remote = bool(settings.qdrant_url)
-        if self.remote:
-            self.client = QdrantClient(url=settings.qdrant_url, api_key=settings.qdrant_api_key or None)
+        url = settings.qdrant_url
+        self.remote = bool(url)
+        if url == ":memory:":
+            # qdrant-client's in-process engine behind the same API as a server (for tests of this path).
+            self.client = QdrantClient(location=":memory:")
+        elif url:
+            self.client = QdrantClient(url=url, api_key=settings.qdrant_api_key or None)
         else:
             path = settings.qdrant_path
             path.mkdir(parents=True, exist_ok=True)
@@ -144,8 +149,10 @@ class QdrantStore:
             sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
         )
         if self.remote:  # embedded Qdrant ignores payload indexes (and warns about them)
-            for key, schema in _INDEXED.items():
-                self.client.create_payload_index(self.collection, key, field_schema=schema)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # ":memory:" says they have no effect there
+                for key, schema in _INDEXED.items():
+                    self.client.create_payload_index(self.collection, key, field_schema=schema)
 
     # --- writes ---------------------------------------------------------------------------
 
