@@ -1,4 +1,4 @@
-"""The ``reportqa`` command: ingest, ask, reports, serve, eval, demo.
+"""The ``reportqa`` command: ingest, ask, check, audit, reports, serve, eval, demo.
 
 Heavy imports (torch, Qdrant, Gradio) happen inside the commands so ``reportqa --help`` is fast.
 """
@@ -84,6 +84,19 @@ def format_result(r: Any) -> str:
     return f"{r.status:<9} {r.path}  ({r.title or '?'}, {r.n_sections} sections, {r.n_facts} facts)"
 
 
+def _progress(files: list[Path], echo=click.echo):  # noqa: ANN202
+    """Yield ``files`` while showing progress on stderr: a bar on a terminal, else "[i/n] file" lines."""
+    n = len(files)
+    if n > 1 and sys.stderr.isatty():
+        with click.progressbar(files, label="ingesting", file=sys.stderr, show_pos=True,
+                               item_show_func=lambda f: f.name if f else "") as bar:
+            yield from bar
+        return
+    for i, f in enumerate(files, 1):
+        echo(f"[{i}/{n}] {f}", err=True)
+        yield f
+
+
 def run_ingest(settings: Any, paths: list[Path], echo=click.echo) -> int:
     """Ingest ``paths`` and print one line per file; returns the exit code."""
     from index.pipeline import Indexer
@@ -99,7 +112,7 @@ def run_ingest(settings: Any, paths: list[Path], echo=click.echo) -> int:
         indexer = _locked_guard(settings, Indexer, settings)
         try:
             # One file at a time so each line shows as soon as its file is done (embedding is slow).
-            for f in files:
+            for f in _progress(files, echo):
                 for r in _locked_guard(settings, indexer.ingest, [f]):
                     if r.status == "failed" and is_store_locked(r.message):
                         echo(locked_message(settings.data_dir), err=True)
@@ -202,6 +215,148 @@ def reports(data_dir: Path | None, as_json: bool) -> None:
         click.echo(f"{r.id:>4}  {m.year or '----'}  {m.region or '?':<12} {m.title or '?'}  ({r.source})")
 
 
+VERDICT_LABELS = {
+    "supported": ("属实", "supported", "🟢"),
+    "refuted": ("不实", "refuted", "🔴"),
+    "conflicting": ("有矛盾", "conflicting", "🟠"),
+    "not_found": ("未找到", "not found", "⚪"),
+}
+SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低"}
+COMPARISON_WORDS = {"eq": "=", "gt": ">", "lt": "<", "approx": "≈", "about_more": "≥ (余/多)", "nearly": "≤ (近)"}
+
+
+def verdict_label(verdict: str) -> str:
+    zh, en, _ = VERDICT_LABELS.get(verdict, (verdict, verdict, ""))
+    return f"{zh} / {en}"
+
+
+def _num(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return "" if v is None else str(v)
+
+
+def _citation_lines(cites: list[dict], with_report: bool = True) -> list[str]:
+    out = []
+    for i, c in enumerate(cites, 1):
+        where = " › ".join(x for x in ((c.get("report") or c.get("source")) if with_report else "",
+                                      c.get("section")) if x)
+        cell = " / ".join(x for x in (c.get("row_label"), c.get("col_label")) if x)
+        out.append(f"[{i}] {where}" + (f"  ({cell})" if cell else ""))
+        out.append(f"    「{_one_line(c.get('quote', ''))}」")
+    return out
+
+
+def format_verdict(d: dict) -> str:
+    """Plain-text rendering of ``ClaimVerdict.to_dict()``."""
+    unit = d.get("unit") or ""
+    out = [f"verdict: {verdict_label(d.get('verdict', ''))}", f"claim: {d.get('claim', '')}"]
+    if d.get("claimed_value") is not None:
+        cmp = COMPARISON_WORDS.get(d.get("comparison", ""), d.get("comparison", ""))
+        out.append(f"claimed: {cmp} {_num(d['claimed_value'])}{unit}")
+    if d.get("report_values"):
+        out.append("report: " + " / ".join(f"{_num(v)}{unit}" for v in d["report_values"]))
+    if d.get("rounding_rule"):
+        out.append(f"rule: {d['rounding_rule']}")
+    if d.get("explanation"):
+        out.append(f"explanation: {d['explanation']}")
+    cites = d.get("citations") or []
+    if cites:
+        out.append("")
+        out.extend(_citation_lines(cites))
+    return "\n".join(out)
+
+
+def group_findings(findings: list[dict], rows: list[Any]) -> list[tuple[Any, list[dict]]]:
+    """(report row, its findings) for every row, in listing order."""
+    by_id: dict[int, list[dict]] = {}
+    for f in findings:
+        by_id.setdefault(f.get("report_id"), []).append(f)
+    return [(r, by_id.get(r.id, [])) for r in rows]
+
+
+def format_audit(findings: list[dict], rows: list[Any]) -> str:
+    """Plain-text audit, grouped by report: severity, message, arithmetic, citations."""
+    out: list[str] = []
+    for row, found in group_findings(findings, rows):
+        if out:
+            out.append("")
+        title = row.meta.title or row.source
+        out.append(f"== {title} ({row.source}, id {row.id}): "
+                   + (f"{len(found)} finding{'s' if len(found) != 1 else ''}" if found else "no findings"))
+        for f in found:
+            sev = f.get("severity", "")
+            out.append(f"[{sev} {SEVERITY_LABELS.get(sev, '')}] {f.get('rule', '')}: {f.get('message', '')}")
+            if f.get("arithmetic"):
+                out.append(f"    arithmetic: {f['arithmetic']}")
+            out.extend("    " + ln for ln in _citation_lines(f.get("citations") or [], with_report=False))
+    return "\n".join(out)
+
+
+def resolve_report(rows: list[Any], ref: str) -> Any | None:
+    """A report by id ("3") or by its source file name ("hailing_2017.txt", path parts ignored)."""
+    ref = ref.strip()
+    if ref.isdigit():
+        hit = next((r for r in rows if r.id == int(ref)), None)
+        if hit is not None:
+            return hit
+    name = Path(ref).name
+    return next((r for r in rows if r.source == name), None)
+
+
+@cli.command()
+@click.argument("claim")
+@data_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print the whole verdict (with its ClaimReview) as JSON.")
+def check(claim: str, data_dir: Path | None, as_json: bool) -> None:
+    """Check a CLAIM against the reports (supported / refuted / conflicting / not found).
+
+    Example: reportqa check "有人说海陵区2017年收到申请超过一百件,对吗?"
+    """
+    from assistant.engine import Assistant
+
+    if not claim.strip():
+        raise click.UsageError("please give a claim to check (CLAIM is empty)")
+    settings = _settings(data_dir)
+    instead = "check through POST /api/v1/check or the chat page instead"
+    assistant = _locked_guard(settings, Assistant, settings, instead=instead)
+    try:
+        d = _locked_guard(settings, assistant.check, claim, instead=instead).to_dict()
+    finally:
+        assistant.close()
+    click.echo(json.dumps(d, ensure_ascii=False, indent=2) if as_json else format_verdict(d))
+
+
+@cli.command()
+@click.argument("report", required=False)
+@data_dir_option
+@click.option("--json", "as_json", is_flag=True)
+def audit(report: str | None, data_dir: Path | None, as_json: bool) -> None:
+    """Consistency findings for REPORT (id or file name), or for every report.
+
+    Checks sums, percentages, prose against tables, and other agencies' names left in the text.
+    """
+    from assistant.audit import audit_report
+    from index.sqlstore import SQLStore
+
+    # SQL only (no vector store), so this also works while a server holds the data folder.
+    store = SQLStore(_settings(data_dir).sqlalchemy_url)
+    rows = store.list_reports()
+    if report is not None:
+        hit = resolve_report(rows, report)
+        if hit is None:
+            click.echo(f"no report {report!r} (give an id or a file name from `reportqa reports`)", err=True)
+            sys.exit(1)
+        rows = [hit]
+    findings = [f.to_dict() for r in rows for f in audit_report(store, r.id)]
+    if as_json:
+        click.echo(json.dumps(findings, ensure_ascii=False, indent=2))
+    elif not rows:
+        click.echo("no reports ingested")
+    else:
+        click.echo(format_audit(findings, rows))
+
+
 @cli.command()
 @data_dir_option
 @click.option("--host", default=None, help="Bind address (default 127.0.0.1).")
@@ -231,7 +386,7 @@ def _serve_or_explain(run: Any, settings: Any) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None)
 @click.option("--min-numeric", type=float, default=None, help="Fail below this numeric accuracy (0-1).")
 @click.option("--min-citation", type=float, default=None, help="Fail below this citation accuracy (0-1).")
-@click.option("--max-fabricated", type=int, default=None, help="Fail above this many fabricated answers.")
+@click.option("--max-fabricated", type=int, default=None, help="Fail above this many fabricated numbers (numbers in answers found in no cited evidence).")
 @click.option("--limit", type=int, default=None, help="Only the first N questions.")
 def eval_cmd(gold: Path, data_dir: Path | None, as_json: bool, out_dir: Path | None,
              min_numeric: float | None, min_citation: float | None, max_fabricated: int | None,
