@@ -12,6 +12,9 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from assistant.textnorm import to_simplified
+from index.metrics import crosswalk, parents
+
+MAX_QUESTION_CHARS = 400
 
 OPERATIONS = ("lookup", "sum", "difference", "compare", "ratio", "percent", "max", "min", "rank", "list",
               "count", "none")
@@ -37,6 +40,9 @@ class MetricMatch:
     unit: str = ""
     role: str = ""  # part | whole for percent questions
     pos: int = 0  # offset of the phrase in the normalized question
+    # The same figure under another template's (metric, dimension): the catalogue's crosswalk, e.g.
+    # 部分公开 (2019 row) = 申请答复数/同意部分公开 (pre-2019 附表 and prose).
+    equivalents: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -251,7 +257,7 @@ def find_years(q: str, context_year: int | None) -> list[int]:
 # Dimension words of the application tables and their canonical stored forms.
 DIMENSIONS: list[tuple[str, str]] = [
     ("法人或其他组织", "法人或其他组织"), ("法人或者其他组织", "法人或其他组织"), ("法人", "法人或其他组织"),
-    ("自然人", "自然人"),
+    ("自然人", "自然人"), ("公民", "自然人"),  # 申请来源 公民 = the template's 自然人 column (crosswalk)
     ("当面申请", "当面申请"), ("当面", "当面申请"), ("现场申请", "当面申请"),
     ("网络申请", "网络申请"), ("网上申请", "网络申请"), ("通过网络", "网络申请"), ("网络提交", "网络申请"),
     ("网络提出", "网络申请"), ("在线申请", "网络申请"),
@@ -329,7 +335,26 @@ def _family(entries: list[object], mid: str) -> list[str]:
     return fam
 
 
+_MEMO: dict[tuple, tuple[list[object], object]] = {}
+
+
+def _memo(kind: str, entries: list[object], build):  # noqa: ANN001, ANN202
+    """Per-catalogue derived tables, built once: the entries are the same objects question after question
+    (the entries are kept with the value so their ids stay theirs)."""
+    key = (kind, tuple(map(id, entries)))
+    hit = _MEMO.get(key)
+    if hit is None:
+        if len(_MEMO) > 32:
+            _MEMO.clear()
+        hit = _MEMO[key] = (list(entries), build(entries))
+    return hit[1]
+
+
 def _infos(entries: list[object]) -> dict[str, _MetricInfo]:
+    return _memo("infos", entries, _build_infos)
+
+
+def _build_infos(entries: list[object]) -> dict[str, _MetricInfo]:
     out = {}
     for m in entries:
         mid = str(_get(m, "id", ""))
@@ -392,7 +417,7 @@ def _squeeze(q: str) -> tuple[str, list[int]]:
 
 def match_metrics(q: str, entries: list[object]) -> list[MetricMatch]:
     """Catalogue metrics named in ``q``: longest non-overlapping matches, in question order, with dimensions."""
-    phrases = _metric_phrases(entries)
+    phrases = _memo("phrases", entries, _metric_phrases)
     infos = _infos(entries)
     cands: list[tuple[int, int, _Phrase]] = []
     # Also match with the question words squeezed out: 发布了多少条信息 still names 发布信息.
@@ -449,18 +474,31 @@ def match_metrics(q: str, entries: list[object]) -> list[MetricMatch]:
     used: set[int] = set()
     for s, e, p in chosen:
         name = infos[p.metric_id].name if p.metric_id in infos else ""
-        inside = [d for d in dims if s <= d[0] and d[1] <= e and d[2] not in name]
+        # A breakdown word inside the phrase is its dimension only when it is this metric's own (or a
+        # generic applicant/channel word): 部分公开 is not 申请答复数's 同意部分公开 but its crosswalk twin.
+        own = {k for _, k in infos[p.metric_id].dim_phrases} if p.metric_id in infos else set()
+        inside = [d for d in dims if s <= d[0] and d[1] <= e and d[2] not in name
+                  and (d[2] in own or d[2] in {c for _, c in DIMENSIONS})]
         used.update(d[0] for d in dims if s <= d[0] and d[1] <= e)
         out.append(make(p.metric_id, q[s:e], p.score, inside[0][2] if inside else "", s))
     out = _fold_context_metrics(out, infos)
     free = [d for d in dims if d[0] not in used]
     generic = {c for _, c in DIMENSIONS}
-    anchor = next((m for m in out if not m.dimension), None)
-    anchor_dims = {k for _, k in infos[anchor.metric_id].dim_phrases} if anchor and anchor.metric_id in infos else set()
     # A breakdown word owned by another metric (已公开 -> 申请答复数) only names a second figure when the
     # question relates two figures; otherwise it is context (通过政府网站发布的动态信息).
     relates = bool(re.search(r"占|比例|比重|加起来|合计|一共|哪个|相差|多多少|和|与|及", q))
     attached: list[tuple[int, int, str]] = []
+    for d in list(free):
+        # Longest match: a breakdown phrase that strictly holds a matched metric's phrase names the breakdown
+        # (同意部分公开 is 申请答复数's part, not the 部分公开 row inside it).
+        owner = owners.get(q[d[0]:d[1]]) or owners.get(d[2])
+        inner = next((m for m in out if not m.dimension and d[0] <= m.pos and m.pos + len(m.phrase) <= d[1]
+                      and len(m.phrase) < d[1] - d[0]), None)
+        if owner is not None and inner is not None:
+            out[out.index(inner)] = make(owner, q[d[0]:d[1]], inner.score, d[2], d[0])
+            free.remove(d)
+    anchor = next((m for m in out if not m.dimension), None)
+    anchor_dims = {k for _, k in infos[anchor.metric_id].dim_phrases} if anchor and anchor.metric_id in infos else set()
     for d in free:
         owner = owners.get(q[d[0]:d[1]]) or owners.get(d[2])
         if anchor is not None and (d[2] in anchor_dims or d[2] in generic or owner is None):
@@ -488,21 +526,23 @@ def match_metrics(q: str, entries: list[object]) -> list[MetricMatch]:
 def _fold_context_metrics(out: list[MetricMatch], infos: dict[str, _MetricInfo]) -> list[MetricMatch]:
     """A matched 'metric' that is really a breakdown of another matched one becomes its dimension
     (政务服务事项中行政许可实际办件 -> 办件情况/行政许可); one whose words sit inside another's name is context."""
-    keep = list(out)
-    for m in out:
-        for other in out:
-            if other is m or other not in keep or m not in keep:
+    # Slots by position, liveness by index: list membership with dataclass == made this cubic
+    # on questions that repeat a metric many times.
+    keep: list[MetricMatch | None] = list(out)
+    for i, m in enumerate(out):
+        for j, other in enumerate(out):
+            if i == j or keep[i] is not m or keep[j] is not other:
                 continue
             info = infos.get(other.metric_id)
             if info is None:
                 continue
             part = next((k for ph, k in info.dim_phrases if ph == normalize(m.phrase) or ph == m.phrase), None)
             if part is not None and not other.dimension:
-                keep[keep.index(other)] = replace(other, dimension=part, pos=min(other.pos, m.pos))
-                keep.remove(m)
+                keep[j] = replace(other, dimension=part, pos=min(other.pos, m.pos))
+                keep[i] = None
             elif len(m.phrase) >= 3 and m.phrase in info.name and m.phrase != info.name:
-                keep.remove(m)
-    return keep
+                keep[i] = None
+    return [k for k in keep if k is not None]
 
 
 _CATEGORY = re.compile(r"类(?:政府)?信息")
@@ -554,7 +594,8 @@ _SQL_WORDS = re.compile(r"(?i)(?<![a-z])(select|drop|delete|insert|update|union|
 _CLAIM = re.compile(r"(对吗|对不对|准确吗|是否准确|准确不准确|属实吗|是否属实|是真的吗|是不是真的|正确吗|是否正确|"
                     r"可信吗|没错吧|是这样吗|有没有错|说法)")
 _DIFF = re.compile(r"(多多少|少多少|相差|差多少|差距|差额|多出|少了多少|增加了多少|减少了多少|增长了多少|下降了多少)")
-_COMPARE = re.compile(r"(哪个多|哪个少|哪个更多|哪个更少|哪个高|哪个低|谁多|谁少|比较|对比|比(?!例|重|率|值)[^,。?]{1,20}(?:多|少|高|低))")
+_COMPARE = re.compile(r"(哪个多|哪个少|哪个更多|哪个更少|哪个高|哪个低|谁多|谁少|比较|对比|比(?!例|重|率|值)[^,。?]{1,20}(?:多|少|高|低)"
+                      r"|(?:哪个|哪一个|哪项|谁)(?!地方|区|市|县|单位|部门)[^,。?最]{1,12}?(?:更多|更少|多|少|高|低))")
 _SUM = re.compile(r"(加起来|合计|一共|总共|共计|之和|总和|加总|相加|共)")
 _PERCENT = re.compile(r"(百分之几|百分比|占比|比例|比重|占[^,。?]{0,20}(?:多少|几)|占[^,。?]{0,20}的)")
 _RATIO = re.compile(r"(是[^,。?]{1,20}的几倍|倍数|几倍|比值)")
@@ -685,12 +726,152 @@ def _parts(q: str) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------
+# crosswalk, hierarchy, rates and named items (catalogue data drives all of them)
+
+def attach_equivalents(metrics: list[MetricMatch], entries: list[object]) -> None:
+    """Give each match the (metric, dimension) pairs the catalogue's crosswalk says state the same figure."""
+    cw = _memo("crosswalk", entries, crosswalk)
+    for m in metrics:
+        own = {m.metric_id, *m.family}
+        eqs: list[tuple[str, str]] = []
+        for mid in [m.metric_id, *m.family]:
+            for pair in cw.get((mid, m.dimension), []):
+                if pair not in eqs and not (pair[0] in own and pair[1] == m.dimension):
+                    eqs.append(pair)
+        m.equivalents = eqs
+
+
+def _children(entries: list[object]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for cid, (pid, pdim) in _memo("parents", entries, parents).items():
+        if not pdim:
+            out.setdefault(pid, []).append(cid)
+    return out
+
+
+def modified_children(q: str, metrics: list[MetricMatch], entries: list[object]) -> list[MetricMatch]:
+    """'专职' + a phrase of 从事政府信息公开工作的人员 is the child row 专职人员: a child whose name is a
+    modifier plus the parent phrase's head noun, with the modifier written right before that phrase."""
+    kids = _children(entries)
+    if not kids:
+        return metrics
+    by_id = {str(_get(e, "id", "")): e for e in entries}
+    infos = None
+    out = list(metrics)
+    for i, m in enumerate(metrics):
+        if m.dimension or m.metric_id not in kids:
+            continue
+        hit = None
+        for cid in kids[m.metric_id]:
+            e = by_id.get(cid)
+            names = [str(_get(e, "name", "") or "")] + [str(x) for x in (_get(e, "synonyms", None) or [])]
+            for syn in {_NAME_TAIL.sub("", normalize(n)) for n in names}:
+                for k in range(2, len(syn)):
+                    pre, tail = syn[:k], syn[k:]
+                    if m.phrase.endswith(tail) and q[max(0, m.pos - k):m.pos] == pre:
+                        hit = (cid, pre)
+                        break
+                if hit:
+                    break
+            if hit:
+                break
+        if hit:
+            infos = infos or _infos(entries)
+            cid, pre = hit
+            info = infos.get(cid)
+            out[i] = replace(m, metric_id=cid, phrase=pre + m.phrase, pos=m.pos - len(pre),
+                             family=list(info.family) if info else [], unit=info.unit if info else m.unit)
+    return out
+
+
+def implied_whole(part: MetricMatch, entries: list[object]) -> MetricMatch | None:
+    """The whole of a share when the question names only the part: the part's own total for a breakdown
+    (网络申请 -> 收到申请数), else the row it is a breakdown of in the catalogue (专职人员数 -> 从事…人员数)."""
+    par = _memo("parents", entries, parents)
+    infos = _infos(entries)
+    if part.dimension:
+        mid, dim = part.metric_id, ""
+        up = par.get(mid)
+        family = list(part.family) + ([up[0]] if up and not up[1] and up[0] not in part.family else [])
+    elif part.metric_id in par:
+        mid, dim = par[part.metric_id]
+        family = list(infos[mid].family) if mid in infos else []
+    else:
+        return None
+    info = infos.get(mid)
+    return MetricMatch(metric_id=mid, phrase="", score=0.5, dimension=dim, family=family,
+                       unit=info.unit if info else "", role="whole", pos=part.pos + len(part.phrase))
+
+
+# A named rate asked for ("满意率", "办结率"); 比率/效率/频率… are not report rates.
+_RATE_ASK = re.compile(r"[\u4e00-\u9fff]{2}(?<![比效频概汇利税])率(?![先领])")
+
+
+def asked_rate(q: str) -> str:
+    m = _RATE_ASK.search(q)
+    return m.group(0) if m else ""
+
+
+_CMP_CUE = re.compile(r"哪个|哪一个|哪项|谁|相差|差多少|差距|多多少|少多少|多出|比较|对比")
+_ITEM_SPLIT = re.compile(r"和|与|及|跟|同|还是|、|,")
+_ITEM_LEAD = re.compile(r"^(?:的|通过|经由|经|在|由|从|其中|全年|全区|全市|全县)+")
+# Where an item's own name ends and the shared predicate begins (…公众号|发布的政府信息).
+_ITEM_TAIL = re.compile(r"的|发布|公开|收到|受理|办理|提出|提交|处理|接到|共|有|是|数量|各|分别")
+_QUOTES = re.compile(r"[“”\"'‘’「」『』《》()()\[\]]+")
+
+
+def compared_items(q: str, mentions: list[str]) -> list[str]:
+    """The two things a compare/difference question names ('通过“中国海陵”官方微博和“微海陵”公众号发布的
+    信息哪个多' -> [“中国海陵”官方微博, “微海陵”公众号]), for figures the catalogue has no name for."""
+    cue = _CMP_CUE.search(q)
+    if cue is None:
+        return []
+    bi = re.search(r"比(?!例|重|率|值|较)", q)
+    if bi and bi.start() < cue.start():
+        tail = re.split(r"多|少|高|低|大|小", q[bi.end():], maxsplit=1)[0]
+        items = [q[:bi.start()], tail]
+    else:
+        items = [x for x in _ITEM_SPLIT.split(q[:cue.start()]) if x]
+    if len(items) != 2:
+        return []
+    out = []
+    for k, it in enumerate(items):
+        if k == 0:  # the first item carries the question's report and year
+            prev = None
+            while prev != it:
+                prev = it
+                for m in sorted(mentions, key=len, reverse=True):
+                    if m and it.startswith(m):
+                        it = it[len(m):]
+                it = re.sub(r"^(?:19|20)?\d{2}年度?", "", it)
+                it = _ITEM_LEAD.sub("", it)
+        it = _ITEM_LEAD.sub("", it)
+        cut = next((m.start() for m in _ITEM_TAIL.finditer(it) if m.start() >= 2
+                    and not _QUOTES.search(it[m.start():])), None)
+        if cut is not None:
+            it = it[:cut]
+        core = _QUOTES.sub("", it)
+        if len(core) < 2:
+            return []
+        out.append(it)
+    return out if out[0] != out[1] else []
+
+
+def item_pieces(item: str) -> list[str]:
+    """An item's words without quotation marks, for matching a report's quotes ('“微海陵”公众号' ->
+    [微海陵, 公众号])."""
+    return [p for p in _QUOTES.split(item) if len(p) >= 2]
+
+
+# ---------------------------------------------------------------------------------------------
 # the parser
 
 def parse_question(text: str, catalogue: object, reports: list[ReportRef],
                    context: ParsedQuestion | None = None) -> ParsedQuestion:
     raw = text or ""
-    q = normalize(raw)
+    # A question is a sentence or two; only its head is analysed, so a pasted 10,000-character
+    # text costs no more than a long question (the matchers are superlinear in matches).
+    q = normalize(raw[:MAX_QUESTION_CHARS])
     entries = catalogue_entries(catalogue)
     reports = list(reports or [])
     ctx_year = context.years[0] if context and context.years else None
@@ -699,7 +880,7 @@ def parse_question(text: str, catalogue: object, reports: list[ReportRef],
 
     mentions = resolve_mentions(q, reports)
     body_mentions = [m for m, _ in mentions]
-    metrics = match_metrics(q, entries)
+    metrics = modified_children(q, match_metrics(q, entries), entries)
     terms = label_terms_of(_content(q, body_mentions))
     parts = _parts(q)
     follow_up = context is not None and (bool(_FOLLOW_UP.search(q)) or (not metrics and not terms))
@@ -731,6 +912,13 @@ def parse_question(text: str, catalogue: object, reports: list[ReportRef],
         if not parts:
             parts = list(context.parts)
 
+    # 满意率/办结率 are figures of their own (stated rates), not the counts named around them.
+    rate = asked_rate(q)
+    rate_asked = bool(rate) and not any(m.unit == "%" or rate in normalize(m.phrase) for m in metrics)
+    if rate_asked:
+        metrics = []
+        terms = list(dict.fromkeys([rate, rate[:-1], *terms]))
+
     # Reports: per mention, those of the asked years; an inherited year never empties a mention, while an
     # explicit year that no report covers leaves it empty (the answer then says so).
     by_id = {r.id: r for r in reports}
@@ -748,6 +936,8 @@ def parse_question(text: str, catalogue: object, reports: list[ReportRef],
     is_claim = bool(_CLAIM.search(q)) and bool(re.search(r"(吗|吧|\?|不对|是否)", q))
     claim_value = _claim_value(q, years) if is_claim else None
     n_bodies = len(report_ids) if len(body_mentions) >= 2 else len(body_mentions)
+    if not parts and len(metrics) < 2 and n_bodies <= 1 and (_COMPARE.search(q) or _DIFF.search(q)):
+        parts = compared_items(q, body_mentions)  # two figures named by their own words
     op = _operation(q, len(metrics), n_bodies, len(parts))
     if is_claim and op == "none":
         op = "lookup"
@@ -758,9 +948,14 @@ def parse_question(text: str, catalogue: object, reports: list[ReportRef],
         op = "lookup"
     if op == "percent":
         _percent_roles(q, metrics)
+        part = next((m for m in metrics if m.role == "part"), None)
+        whole = implied_whole(part, entries) if part and not any(m.role == "whole" for m in metrics) else None
+        if whole is not None:
+            metrics = [*metrics, whole]
+    attach_equivalents(metrics, entries)
 
     um = _UNIT_ASK.search(re.sub(r"这?几份报告|几个地方", "", q))
-    unit_hint = um.group(1) if um else ("%" if op == "percent" else "")
+    unit_hint = um.group(1) if um else ("%" if op == "percent" or rate_asked else "")
     qualitative = bool(_QUALITATIVE.search(q))
     is_figure = bool(_FIGURE.search(q)) or (bool(metrics) and not qualitative) \
         or op in ("sum", "difference", "compare", "percent", "ratio", "max", "min", "rank", "count") \
@@ -788,4 +983,5 @@ def _percent_roles(q: str, metrics: list[MetricMatch]) -> None:
 
 __all__ = ["ReportRef", "MetricMatch", "ParsedQuestion", "parse_question", "normalize", "catalogue_entries",
            "resolve_mentions", "report_keys", "find_years", "match_metrics", "label_terms_of", "detect_sql",
-           "DIMENSIONS", "OPERATIONS"]
+           "DIMENSIONS", "OPERATIONS", "attach_equivalents", "modified_children", "implied_whole", "asked_rate",
+           "compared_items", "item_pieces"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import sqlglot
 from sqlglot import exp
 
-from assistant.question import MetricMatch, ParsedQuestion
+from assistant.question import MetricMatch, ParsedQuestion, item_pieces
 
 PROSE_PREFIX = "prose:"
 
@@ -82,15 +82,45 @@ def _dimension_core(dim: str) -> str:
     return "法人" if core.startswith("法人") else core
 
 
+def _pair_condition(metric_id: str, dimension: str) -> exp.Expression:
+    """One crosswalk pair: exactly that (metric, dimension), or the share the report states of it."""
+    share = f"{dimension} 占比".strip()
+    return exp.and_(_f("metric_id").eq(_s(metric_id)), _f("dimension").isin(_s(dimension), _s(share)))
+
+
 def metric_condition(m: MetricMatch) -> exp.Expression:
-    """facts of the metric (or its family) with the asked dimension; no dimension = any, total ranked first."""
+    """facts of the metric (or its family) with the asked dimension; no dimension = any, total ranked first;
+    plus the crosswalk pairs stating the same figure under another template (部分公开 = 同意部分公开)."""
     ids = [m.metric_id, *[i for i in m.family if i != m.metric_id]]
     cond: exp.Expression = _f("metric_id").isin(*[_s(i) for i in ids])
     if m.dimension:
         core = _dimension_core(m.dimension)
         # Exact breakdown, or its share ("同意公开 占比") / a longer stored label holding the core word.
         cond = exp.and_(cond, exp.or_(_f("dimension").eq(_s(m.dimension)), _contains(_f("dimension"), core)))
-    return cond
+    eqs = [_pair_condition(mid, dim) for mid, dim in getattr(m, "equivalents", []) or []]
+    return exp.or_(exp.paren(cond), *[exp.paren(e) for e in eqs]) if eqs else cond
+
+
+def exact_condition(m: MetricMatch, share: bool = False) -> exp.Expression:
+    """Rows that are exactly the asked (metric, dimension) or one of its crosswalk pairs; with ``share``,
+    the share the report states of them instead ("公民 占比")."""
+    ids = [m.metric_id, *[i for i in m.family if i != m.metric_id]]
+    dim = (lambda d: f"{d} 占比".strip()) if share else (lambda d: d)  # noqa: E731
+    conds: list[exp.Expression] = [exp.and_(_f("metric_id").isin(*[_s(i) for i in ids]),
+                                            _f("dimension").eq(_s(dim(m.dimension))))]
+    conds += [exp.and_(_f("metric_id").eq(_s(mid)), _f("dimension").eq(_s(dim(d))))
+              for mid, d in getattr(m, "equivalents", []) or []]
+    return _any([exp.paren(c) for c in conds])
+
+
+def item_condition(item: str) -> exp.Expression | None:
+    """Facts a named item points at: every word of the item (quotation marks dropped) in the fact's prose
+    label, quote or table row label ('“微海陵”公众号' -> quote holds 微海陵 and 公众号)."""
+    pieces = item_pieces(item) or ([item] if item else [])
+    if not pieces:
+        return None
+    return _all([exp.paren(_any([_contains(_f("metric_id"), p), _contains(_f("quote"), p),
+                                 _contains(_f("row_label"), p)])) for p in pieces])
 
 
 def label_condition(terms: list[str]) -> exp.Expression | None:
@@ -112,21 +142,29 @@ def label_score(terms: list[str]) -> exp.Expression:
 
 # -- the plan ---------------------------------------------------------------------------------
 
+def by_parts_of(parsed: ParsedQuestion) -> bool:
+    """Does the question name its items by words ("A、B和C一共", "A和B哪个多") rather than by metrics?"""
+    return len(parsed.parts) >= 2 and len(parsed.metrics) < 2 and parsed.operation in ("sum", "list", "compare",
+                                                                                      "difference")
+
+
 def _targets(parsed: ParsedQuestion) -> tuple[list[str], list[str], list[exp.Expression]]:
     """(part labels, roles, condition per part): metric matches first, else enumerated items, else terms."""
     labels: list[str] = []
     roles: list[str] = []
     conds: list[exp.Expression] = []
     # "A、B和C一共" names its items; a single metric matched around them is context, not the items.
-    by_parts = len(parsed.parts) >= 2 and len(parsed.metrics) < 2 and parsed.operation in ("sum", "list", "compare",
-                                                                                           "difference")
+    by_parts = by_parts_of(parsed)
+    # Items of a compare are often catalogue figures told apart only by their words (“微海陵”公众号 vs
+    # “中国海陵”官方微博, both 发布信息): they match any fact's words; enumerated sum items stay prose labels.
+    named = parsed.operation in ("compare", "difference")
     for m in ([] if by_parts else parsed.metrics):
         labels.append(m.metric_id + (f"/{m.dimension}" if m.dimension else ""))
         roles.append(m.role)
         conds.append(metric_condition(m))
     if not conds and len(parsed.parts) >= 2:
         for p in parsed.parts:
-            c = label_condition([p])
+            c = item_condition(p) if named else label_condition([p])
             if c is not None:
                 labels.append(p)
                 roles.append("")
@@ -161,7 +199,17 @@ def build_sql(parsed: ParsedQuestion, row_limit: int = 200) -> SQLPlan | None:
                 exp.alias_(label_score(terms), "label_score")]
 
     table_first = _case(_f("source").eq(_s("table")), _n(0), _n(1))
-    total_first = _case(_f("dimension").eq(_s("")), _n(0), _n(1))
+    # The asked (metric, dimension) or a crosswalk twin first, then totals, then shares and other breakdowns.
+    asked = [] if by_parts_of(parsed) else parsed.metrics
+    total_first = exp.Case()
+    # A share question's part: the share the report states of it comes first (the composer prefers it,
+    # and its conflicts are then about the share, not about the count beside it).
+    stated = [exact_condition(m, share=True) for m in asked if parsed.operation == "percent" and m.role == "part"]
+    if stated:
+        total_first = total_first.when(_any(stated), _n(0))
+    if asked:
+        total_first = total_first.when(_any([exact_condition(m) for m in asked]), _n(1))
+    total_first = total_first.when(_f("dimension").eq(_s("")), _n(2)).else_(_n(3))
     unit_first = _case(_f("unit").eq(_s(parsed.unit_hint)), _n(0), _n(1)) if parsed.unit_hint else None
 
     base = (sqlglot.select(*columns)
@@ -197,7 +245,7 @@ def build_sql(parsed: ParsedQuestion, row_limit: int = 200) -> SQLPlan | None:
 
     ids: list[str] = []
     for m in parsed.metrics:
-        for i in [m.metric_id, *m.family]:
+        for i in [m.metric_id, *m.family, *[mid for mid, _ in getattr(m, "equivalents", []) or []]]:
             if i not in ids:
                 ids.append(i)
     return SQLPlan(
@@ -212,5 +260,5 @@ def to_postgres(sql: str) -> str:
     return sqlglot.transpile(sql, read="sqlite", write="postgres")[0]
 
 
-__all__ = ["SQLPlan", "build_sql", "metric_condition", "label_condition", "label_score", "to_postgres",
-           "PROSE_PREFIX"]
+__all__ = ["SQLPlan", "build_sql", "metric_condition", "exact_condition", "item_condition", "label_condition",
+           "label_score", "to_postgres", "by_parts_of", "PROSE_PREFIX"]

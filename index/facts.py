@@ -20,6 +20,8 @@ _COUNT_UNITS = {"件", "条", "项", "个", "次", "人次", "件次", "户", "�
                 "工作日", "天", "期", "篇", "批次", "名", "份", "场", "封", "所", "处", "位", "台", "张", "期次"}
 _NEG = re.compile(r"(未|没有|暂无|尚无|均无|无)(发生|接到|收到|受理|出现|产生|收取|进行|有)?")
 _SHARE = re.compile(r"(占|比例|比重|占比|率)")
+# A named rate ("办结率", "群众满意率", "回复率"): short label ending in 率 (not 比率/效率-like words).
+_RATE = re.compile(r"[\u4e00-\u9fff]{0,8}[\u4e00-\u9fff](?<![比效频概汇利税])率")
 
 
 # --- table cells -------------------------------------------------------------------------
@@ -130,6 +132,11 @@ def _prose_facts(text: str, sections: list[Section], tables: list[Table], cat: C
                 a = ca + n.start
                 spath = _section_path(sections, a)
                 nb = normalize_label(before)
+                if n.unit == "%" and _RATE.fullmatch(nb):
+                    # "办结率99.8%", "群众满意率95.1%": a named rate is its own figure, not a share of
+                    # the previous one; its word is what people ask for ("满意率是多少").
+                    out.append(Fact(f"prose:{nb}", "", n.value, "%", "prose", spath, clause, ca, cb))
+                    continue
                 if n.unit == "%" and _SHARE.search(before) and len(nb) <= 6:
                     if last is not None and last_clause_had_number:
                         dim = f"{last.dimension} 占比".strip() if not last.metric.startswith("prose:") else "占比"

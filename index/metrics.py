@@ -57,6 +57,8 @@ class Metric:
     units: list[str] = field(default_factory=list)
     zero_phrases: list[str] = field(default_factory=list)
     category_dims: bool = False
+    parent: str = ""  # "metric_id" or "metric_id/dimension": the row this metric is a breakdown of
+    equivalents: list[dict] = field(default_factory=list)  # crosswalk entries, see metrics.yaml header
 
     def unit_for(self, dimension: str) -> str:
         return self.dimension_units.get(dimension, self.unit)
@@ -77,6 +79,8 @@ class Catalogue:
         self._syn = {m.id: _norms([m.name, *m.synonyms]) for m in metrics}
         self._parts = {m.id: {d: _norms(ph) for d, ph in m.parts.items()} for m in metrics}
         self._ctx = {m.id: _norms(m.context) for m in metrics}
+        self._crosswalk = crosswalk(metrics)
+        self._parents = parents(metrics)
 
     def __len__(self) -> int:
         return len(self.metrics)
@@ -148,10 +152,81 @@ class Catalogue:
                 out.append((m, min(pos)))
         return out
 
+    def equivalents(self, metric_id: str, dimension: str = "") -> list[tuple[str, str]]:
+        """Other (metric, dimension) pairs stating the same figure (the crosswalk), nearest first."""
+        return self._crosswalk.get((metric_id, dimension), [])
+
+    def parent_of(self, metric_id: str) -> tuple[str, str] | None:
+        """(metric, dimension) of the row ``metric_id`` is a breakdown of, if known."""
+        return self._parents.get(metric_id)
+
     def as_rows(self) -> list[dict]:
         return [{"id": m.id, "name": m.name, "category": m.category, "unit": m.unit,
                  "synonyms": list(dict.fromkeys([*m.synonyms, *[p for ps in m.parts.values() for p in ps]]))}
                 for m in self.metrics]
+
+
+# --- crosswalk and hierarchy (work on Metric objects or plain dicts shaped like metrics.yaml entries) ---
+
+def _get(m: object, key: str, default: object = None) -> object:
+    return m.get(key, default) if isinstance(m, dict) else getattr(m, key, default)
+
+
+def _pair(ref: str) -> tuple[str, str]:
+    mid, _, dim = ref.partition("/")
+    return mid.strip(), dim.strip()
+
+
+def crosswalk(entries: list) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(metric, dimension) -> the other pairs of its equivalence class (symmetric, transitive closure
+    of every entry's ``equivalents``), so a 2019-template question reaches the pre-2019 row and back."""
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def find(x: tuple[str, str]) -> tuple[str, str]:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    order: list[tuple[str, str]] = []
+    for m in entries:
+        mid = str(_get(m, "id", "") or "")
+        for e in _get(m, "equivalents", None) or []:
+            if isinstance(e, (tuple, list)):
+                own, other = ("", (str(e[0]), str(e[1]))) if len(e) == 2 else (str(e[0]), (str(e[1]), str(e[2])))
+            else:
+                own = str(e.get("this_dimension", "") or "")
+                other = (str(e.get("metric", "") or mid), str(e.get("dimension", "") or ""))
+            a = (mid, own)
+            for x in (a, other):
+                if x not in order:
+                    order.append(x)
+            parent[find(a)] = find(other)
+    classes: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for x in order:
+        classes.setdefault(find(x), []).append(x)
+    return {x: [y for y in cls if y != x] for cls in classes.values() for x in cls}
+
+
+def parents(entries: list) -> dict[str, tuple[str, str]]:
+    """metric id -> (metric, dimension) of its parent row: the declared ``parent``, else for a name
+    "X-Y" (不予公开-属于国家秘密) the metric whose name or synonym is X."""
+    names: dict[str, str] = {}
+    for m in entries:
+        for n in [_get(m, "name", ""), *(_get(m, "synonyms", None) or [])]:
+            names.setdefault(normalize_label(str(n or "")), str(_get(m, "id", "")))
+    out: dict[str, tuple[str, str]] = {}
+    for m in entries:
+        mid = str(_get(m, "id", "") or "")
+        declared = str(_get(m, "parent", "") or "")
+        if declared:
+            out[mid] = _pair(declared)
+            continue
+        head, sep, _ = str(_get(m, "name", "") or "").partition("-")
+        pid = names.get(normalize_label(head)) if sep else None
+        if pid and pid != mid:
+            out[mid] = (pid, "")
+    return out
 
 
 def _norms(phrases: list[str]) -> list[str]:
@@ -190,7 +265,8 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
             dimension_units=d.get("dimension_units", {}), parts={k: [str(x) for x in v] for k, v in d.get("parts", {}).items()},
             free_parts=bool(d.get("free_parts", False)), context=d.get("context", []),
             table_kinds=d.get("table_kinds", []), units=d.get("units", []), zero_phrases=d.get("zero_phrases", []),
-            category_dims=bool(d.get("category_dims", False)),
+            category_dims=bool(d.get("category_dims", False)), parent=str(d.get("parent", "") or ""),
+            equivalents=[{k: str(v if v is not None else "") for k, v in e.items()} for e in d.get("equivalents", [])],
         ))
     ids = [m.id for m in metrics]
     dup = {i for i in ids if ids.count(i) > 1}
@@ -199,4 +275,4 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     return Catalogue(metrics)
 
 
-__all__ = ["Metric", "Resolved", "Catalogue", "load_catalogue", "normalize_label"]
+__all__ = ["Metric", "Resolved", "Catalogue", "load_catalogue", "normalize_label", "crosswalk", "parents"]

@@ -140,7 +140,7 @@ class QdrantStore:
             if have != dim:
                 raise RuntimeError(
                     f"vector collection {self.collection!r} holds {have}-d vectors but the embedder "
-                    f"makes {dim}-d ones; after changing the embedder, ingest the reports again into a new data folder"
+                    f"makes {dim}-d ones; to re-index after changing the embedder, ingest the reports again into a new data folder"
                 )
             return
         self.client.create_collection(

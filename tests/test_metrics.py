@@ -109,3 +109,80 @@ def test_dimension_of(cat):
     fees = cat.get("active_fees")
     assert cat.dimension_of(fees, "本年收费金额(单位:万元)") == "本年收费金额"
     assert fees.unit_for("本年收费金额") == "万元"
+
+
+# -- crosswalk and hierarchy -------------------------------------------------------------------------
+
+from index.metrics import crosswalk, parents  # noqa: E402
+
+XWALK_ENTRIES = [
+    {"id": "a", "name": "予以公开", "equivalents": [{"metric": "b", "dimension": "同意公开"}]},
+    {"id": "b", "name": "申请答复数", "parts": {"同意公开": ["同意公开"]}},
+    # transitive: c/x = b/同意公开 = a
+    {"id": "c", "name": "答复结果", "equivalents": [{"this_dimension": "x", "metric": "b", "dimension": "同意公开"}]},
+    {"id": "d", "name": "不予公开", "equivalents": [("e", "不同意公开")]},  # tuple form
+    {"id": "e", "name": "申请答复数2"},
+    {"id": "f", "name": "不予公开-属于国家秘密"},  # implicit parent by "X-Y" name
+    {"id": "g", "name": "专职人员数", "parent": "h"},
+    {"id": "h", "name": "工作人员数"},
+    {"id": "i", "name": "不同意公开的原因", "parent": "b/同意公开"},
+    {"id": "j", "name": "其他-无关"},  # X names no metric: no parent
+]
+
+
+@pytest.mark.parametrize("pair, expected", [
+    (("a", ""), [("b", "同意公开"), ("c", "x")]),
+    (("b", "同意公开"), [("a", ""), ("c", "x")]),
+    (("c", "x"), [("a", ""), ("b", "同意公开")]),
+    (("d", ""), [("e", "不同意公开")]),
+    (("e", "不同意公开"), [("d", "")]),
+    (("b", ""), None),  # the total of b is not 同意公开
+])
+def test_crosswalk_is_symmetric_and_transitive(pair, expected):
+    got = crosswalk(XWALK_ENTRIES).get(pair)
+    assert (sorted(got) if got is not None else None) == expected
+
+
+@pytest.mark.parametrize("metric, parent", [
+    ("f", ("d", "")), ("g", ("h", "")), ("i", ("b", "同意公开")), ("j", None), ("a", None),
+])
+def test_parents_declared_and_by_name(metric, parent):
+    assert parents(XWALK_ENTRIES).get(metric) == parent
+
+
+def test_catalogue_crosswalk_and_parents_point_at_real_rows(cat):
+    """Every crosswalk pair and parent names a catalogue metric and one of its dimensions (or its total)."""
+    def ok(mid, dim):
+        m = cat.get(mid)
+        return m is not None and (dim == "" or dim in m.dimensions)
+    pairs = {p for m in cat.metrics for p in [(m.id, "")] + [(m.id, d) for d in m.dimensions]}
+    for p in pairs:
+        for q in cat.equivalents(*p):
+            assert ok(*q), (p, q)
+            assert p in cat.equivalents(*q)  # symmetric
+    for m in cat.metrics:
+        par = cat.parent_of(m.id)
+        if par is not None:
+            assert ok(*par) and par[0] != m.id, (m.id, par)
+
+
+@pytest.mark.parametrize("pair, twin", [
+    (("result_partial", ""), ("apply_answered", "同意部分公开")),
+    (("result_public", ""), ("apply_answered", "同意公开")),
+    (("result_withheld", ""), ("apply_answered", "不同意公开")),
+    (("apply_new", "自然人"), ("apply_source", "公民")),
+])
+def test_catalogue_crosswalk_entries(cat, pair, twin):
+    assert twin in cat.equivalents(*pair) and pair in cat.equivalents(*twin)
+
+
+@pytest.mark.parametrize("metric, parent", [
+    ("staff_fulltime", ("staff_total", "")),
+    ("withheld_state_secret", ("result_withheld", "")),
+    ("unable_not_held", ("result_unable", "")),
+    ("litigation_direct", ("admin_litigation", "")),
+    ("refused_reasons", ("apply_answered", "不同意公开")),
+    ("apply_received", None),
+])
+def test_catalogue_parents(cat, metric, parent):
+    assert cat.parent_of(metric) == parent

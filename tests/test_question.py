@@ -6,8 +6,10 @@ import pytest
 from assistant.question import (
     ParsedQuestion,
     ReportRef,
+    asked_rate,
     detect_sql,
     find_years,
+    normalize,
     parse_question,
     report_keys,
 )
@@ -244,3 +246,91 @@ def test_parser_never_crashes_on_odd_input() -> None:
     for text in ["", " ", "???", "1" * 500, "年年年", "'\"\\%_", "\x00\u200b海陵区"]:
         p = parse(text)
         assert isinstance(p, ParsedQuestion)
+
+
+# -- crosswalk, implied wholes, rates, named compare items ----------------------------------------
+
+@pytest.mark.parametrize("question, metric, dimension, equivalents", [
+    # a 2019-template row reaches the pre-2019 breakdown row stating the same figure, and back
+    ("让胡路区2013年部分公开的申请有几条?", "result_partial", "", [("apply_answered", "同意部分公开")]),
+    ("辽东街道2019年同意部分公开的申请有几件?", "apply_answered", "同意部分公开", [("result_partial", "")]),
+    ("海陵区2017年予以公开的申请有多少件?", "result_public", "", [("apply_answered", "同意公开")]),
+    ("让胡路区2013年已公开的申请有多少件?", "apply_answered", "同意公开", [("result_public", "")]),
+    # a column of the family (apply_new's 自然人) reaches the 申请来源 row; 公民 is read as 自然人
+    ("海陵区2017年自然人提出的申请有多少件?", "apply_received", "自然人", [("apply_source", "公民")]),
+    ("海陵区2017年公民申请有多少件?", "apply_received", "自然人", [("apply_source", "公民")]),
+    # no crosswalk entry: nothing added
+    ("海陵区2017年收到政府信息公开申请多少件?", "apply_received", "", []),
+    ("海陵区2017年网络申请有多少件?", "apply_received", "网络申请", []),
+])
+def test_crosswalk_equivalents(question: str, metric: str, dimension: str,
+                               equivalents: list[tuple[str, str]]) -> None:
+    m = parse(question).metrics[0]
+    assert (m.metric_id, m.dimension, m.equivalents) == (metric, dimension, equivalents)
+
+
+def test_breakdown_word_of_another_metric_is_not_this_metrics_dimension() -> None:
+    # "部分公开" holds apply_answered's part phrase; it must not become result_partial's dimension.
+    assert [(m.metric_id, m.dimension) for m in parse("部分公开的申请有几条?").metrics] == [("result_partial", "")]
+
+
+@pytest.mark.parametrize("question, expected", [
+    # only the part named: the whole is its parent row in the catalogue
+    ("海陵区2017年专职人员占多少比例?", [("staff_fulltime", "", "part"), ("staff_total", "", "whole")]),
+    # a modifier before the parent's phrase names the child row (专职 + …人员 = 专职人员)
+    ("海陵区2017年专职从事政府信息公开工作的人员占工作人员总数的比例是多少?",
+     [("staff_fulltime", "", "part"), ("staff_total", "", "whole")]),
+    # a breakdown's whole is its metric's total
+    ("让胡路区2013年网络申请占多少比例?", [("apply_received", "网络申请", "part"), ("apply_received", "", "whole")]),
+    # both named: nothing implied
+    ("海陵区从事政府信息公开工作的人员中兼职人员占多少比例?", [("staff_total", "", "whole"), ("staff_parttime", "", "part")]),
+    # no parent known: the part alone (a stated share may still answer it)
+    ("海陵区2017年行政复议数量占多少比例?", [("review_count", "", "part")]),
+])
+def test_percent_whole_implied_by_hierarchy(question: str, expected: list[tuple[str, str, str]]) -> None:
+    p = parse(question)
+    assert p.operation == "percent"
+    assert [(m.metric_id, m.dimension, m.role) for m in p.metrics] == expected
+
+
+def test_modifier_child_outside_percent_questions() -> None:
+    p = parse("海陵区2017年兼职从事政府信息公开工作的人员有多少?")
+    assert [m.metric_id for m in p.metrics] == ["staff_parttime"]
+    q = parse("海陵区2017年从事政府信息公开工作的人员有多少?")
+    assert [m.metric_id for m in q.metrics] == ["staff_total"]
+
+
+@pytest.mark.parametrize("question, rate, metric_ids", [
+    # a named rate is its own stated figure: the counts around it are context, the rate word a label term
+    ("湘潭市12345市长热线2014年的回访群众满意率是多少?", "满意率", []),
+    ("海陵区2017年区长信箱的办结率是多少?", "办结率", []),
+    ("湘潭市2014年市长热线办结率是多少?", "办结率", []),
+    # a catalogue metric that is itself a percentage stays
+    ("海陵区2017年实现统一认证的业务占比是多少?", "", ["auth_ratio"]),
+    # not a report rate
+    ("海陵区2017年市长热线的工作效率如何?", "", ["hotline_calls"]),
+    ("海陵区2017年率先开通市长热线的单位有几家?", "", ["hotline_calls"]),
+])
+def test_asked_rates(question: str, rate: str, metric_ids: list[str]) -> None:
+    p = parse(question)
+    assert [m.metric_id for m in p.metrics] == metric_ids
+    if rate:
+        assert rate in p.label_terms and p.unit_hint == "%" and p.operation == "lookup"
+    assert asked_rate(normalize(question)) == rate
+
+
+@pytest.mark.parametrize("question, parts, operation", [
+    ("海陵区2017年通过“中国海陵”官方微博和“微海陵”公众号发布的政府信息哪个多?多多少条?",
+     ["“中国海陵”官方微博", "“微海陵”公众号"], "compare"),
+    ("让胡路区2013年通过门户网站和政务微博发布的信息哪个多?", ["门户网站", "政务微博"], "compare"),
+    ("让胡路区2013年招标公告比中标公告多多少条?", ["招标公告", "中标公告"], "compare"),
+    ("湘潭市2014年电话督办与网上督办相差多少件次?", ["电话督办", "网上督办"], "difference"),
+    # two catalogue metrics: the metrics are the items
+    ("海陵区2017年行政复议数量和行政诉讼数量哪个多?多多少?", [], "compare"),
+    # two reports: compared across reports, not by words
+    ("让胡路区2013年和海陵区2017年收到的申请哪个多?", [], "compare"),
+])
+def test_compare_items_named_by_words(question: str, parts: list[str], operation: str) -> None:
+    p = parse(question)
+    assert p.operation == operation
+    assert p.parts == parts

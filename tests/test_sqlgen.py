@@ -233,3 +233,123 @@ def test_first_row_is_the_asked_figure_in_sample_reports(sample_store, question:
     report = st.load_report(top["report_id"])
     # The figure is really in the report, at the cited span.
     assert report.text[top["start"]:top["end"]] == top["quote"]
+
+
+# -- crosswalk pairs, implied wholes, stated rates and compare items on a small two-template store ------
+
+@pytest.fixture()
+def xstore(tmp_path: Path) -> tuple[SQLStore, list[ReportRef]]:
+    """A pre-2019 report (附表 breakdown rows, prose) and a 2019-template report, both made up."""
+    st = SQLStore(f"sqlite:///{tmp_path / 'x.db'}")
+    st.sync_metrics(CATALOGUE)
+    reps = [
+        ("old.txt", Metadata(title="青山区2016年政府信息公开工作年度报告", body="青山区人民政府", region="青山区", year=2016), [
+            _fact("apply_received", 40, "prose", quote="共受理政府信息公开申请40条", unit="条", start=10),
+            _fact("apply_answered", 30, "prose", "同意公开", unit="条", quote="已经公开的30条", start=20),
+            _fact("apply_answered", 75, "prose", "同意公开 占比", unit="%", quote="占总数的75%", start=30),
+            _fact("apply_answered", 4, "prose", "同意部分公开", unit="条", quote="部分公开的4条", start=40),
+            _fact("apply_answered", 10, "prose", "同意部分公开 占比", unit="%", quote="占总数的10%", start=50),
+            _fact("apply_source", 36, "table", "公民", start=60),
+            _fact("apply_source", 90, "table", "公民 占比", unit="%", start=70),
+            _fact("apply_source", 38, "table", "公民", start=75),  # a second table disagrees on the count
+            _fact("staff_total", 20, "table", unit="人", start=80),
+            _fact("staff_fulltime", 5, "table", unit="人", start=90),
+            _fact("hotline_calls", 9000, "prose", unit="件次", quote="市长热线共接听来电9000件次", start=100),
+            _fact("prose:办结率", 99.5, "prose", unit="%", quote="办结率99.5%", start=110),
+            _fact("prose:回访群众满意率", 96.2, "prose", unit="%", quote="回访群众满意率96.2%", start=120),
+            _fact("info_published", 800, "prose", unit="条", quote="通过“青山发布”公众号发布政府信息800条", start=130),
+            _fact("prose:通过青山区政务官方微博公开政府信息", 950, "prose", unit="条",
+                  quote="通过“青山区政务”官方微博公开政府信息950条", start=140),
+        ]),
+        ("new.txt", Metadata(title="绿水街道2020年政府信息公开工作年度报告", body="绿水街道办事处", region="绿水街道", year=2020), [
+            _fact("apply_new", 12, "table", start=10),
+            _fact("apply_new", 9, "table", "自然人", start=11),
+            _fact("result_public", 7, "table", start=20),
+            _fact("result_public", 6, "table", "自然人", start=21),
+            _fact("result_partial", 2, "table", start=30),
+            _fact("result_partial", 1, "table", "自然人", start=31),
+        ]),
+    ]
+    refs = []
+    for source, meta, facts in reps:
+        rid = st.save_report(Report(source=source, content_hash=source, format="txt", text="x" * 600, meta=meta,
+                                    facts=facts))
+        refs.append(ReportRef(rid, meta.title, meta.body, meta.region, meta.year, []))
+    return st, refs
+
+
+def _answer(st: SQLStore, refs: list[ReportRef], question: str):  # noqa: ANN202
+    """The composed answer (assistant/compose.py takes the first row per part and report)."""
+    from assistant.compose import compose_figure_answer
+    from assistant.engine import FactRow
+
+    parsed, plan, rows = _run(st, refs, question)
+    facts = [FactRow(**{k: v for k, v in r.items() if k in FactRow.__dataclass_fields__}) for r in rows]
+    return compose_figure_answer(question, parsed, plan, facts, None, refs), plan, rows
+
+
+@pytest.mark.parametrize("question, value, metric, dimension", [
+    # 2019 row name asked of a pre-2019 report, and pre-2019 wording asked of a 2019 report
+    ("青山区2016年部分公开的申请有几条?", 4, "apply_answered", "同意部分公开"),
+    ("青山区2016年予以公开的申请有几条?", 30, "apply_answered", "同意公开"),
+    ("绿水街道2020年同意部分公开的申请有几件?", 2, "result_partial", ""),
+    ("绿水街道2020年已公开的申请有多少件?", 7, "result_public", ""),
+    # the template's own row still answers with its total, not a column
+    ("绿水街道2020年部分公开的申请有几件?", 2, "result_partial", ""),
+    # a column crosswalked to a 申请来源 row
+    ("青山区2016年公民申请有多少件?", 36, "apply_source", "公民"),
+    ("绿水街道2020年自然人申请有多少件?", 9, "apply_new", "自然人"),
+])
+def test_crosswalk_reaches_the_other_template(xstore, question: str, value: float, metric: str,  # noqa: ANN001
+                                              dimension: str) -> None:
+    st, refs = xstore
+    ans, _, rows = _answer(st, refs, question)
+    assert (rows[0]["metric_id"], rows[0]["dimension"]) == (metric, dimension)
+    assert ans.value == value
+
+
+@pytest.mark.parametrize("question, value, arithmetic", [
+    # only the part named: the whole is the catalogue parent row
+    ("青山区2016年专职人员占多少比例?", 25.0, "5/20×100%=25.00%"),
+    # a stated share of the crosswalked row beats computing
+    ("青山区2016年公民申请占多少?", 90, None),
+    ("青山区2016年部分公开的申请占比是多少?", 10, None),
+])
+def test_percent_with_implied_whole_or_stated_share(xstore, question: str, value: float,  # noqa: ANN001
+                                                    arithmetic: str | None) -> None:
+    st, refs = xstore
+    ans, plan, _ = _answer(st, refs, question)
+    assert plan.operation == "percent"
+    assert ans.value == value and ans.unit == "%" and ans.arithmetic == arithmetic
+
+
+@pytest.mark.parametrize("question, value, quote", [
+    ("青山区2016年市长热线的回访群众满意率是多少?", 96.2, "回访群众满意率96.2%"),
+    ("青山区2016年市长热线办结率是多少?", 99.5, "办结率99.5%"),
+])
+def test_stated_rates_are_found_by_their_word(xstore, question: str, value: float, quote: str) -> None:  # noqa: ANN001
+    st, refs = xstore
+    ans, _, rows = _answer(st, refs, question)
+    assert ans.value == value and rows[0]["quote"] == quote
+
+
+def test_compare_two_figures_named_by_their_words(xstore) -> None:  # noqa: ANN001
+    st, refs = xstore
+    ans, plan, rows = _answer(st, refs, "青山区2016年通过“青山区政务”官方微博和“青山发布”公众号发布的政府信息哪个多?多多少条?")
+    assert plan.operation == "compare" and len(plan.parts) == 2
+    first = {}
+    for r in rows:
+        first.setdefault(r["part"], r["value"])
+    assert first[0] == 950 and first[1] == 800  # one a prose label, the other a catalogue fact: both by quote
+    assert ans.value == 150 and ans.arithmetic == "950-800=150"
+
+
+def test_stated_share_is_the_first_row_of_its_part(xstore) -> None:  # noqa: ANN001
+    """The share row leads its part, so the answer's conflicts are about the share (none here), not the
+    two tables' disagreeing counts beside it."""
+    st, refs = xstore
+    ans, _, rows = _answer(st, refs, "青山区2016年公民申请占比是多少?")
+    assert (rows[0]["dimension"], rows[0]["value"]) == ("公民 占比", 90)
+    assert ans.value == 90 and ans.conflicts == []
+    ans, _, rows = _answer(st, refs, "青山区2016年公民申请有多少件?")
+    assert ans.value == 36 and [c.values for c in ans.conflicts] == [[36, 38]]
