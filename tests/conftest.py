@@ -75,12 +75,46 @@ FAKE_TEXT = (
 )
 
 
+class FakeIndexer:
+    """Records what the faces hand to ``Indexer.ingest``/``delete``; a file holding "FAIL" fails."""
+
+    def __init__(self, owner: "FakeAssistant") -> None:
+        self.owner = owner
+        self.ingested: list[Path] = []
+        self.deleted: list[int] = []
+
+    def ingest(self, paths):  # noqa: ANN001, ANN201
+        from index.pipeline import IngestResult
+
+        out = []
+        for p in map(Path, paths):
+            self.ingested.append(p)
+            data = p.read_bytes()
+            if b"FAIL" in data:
+                out.append(IngestResult(str(p), "failed", message="no text found"))
+                continue
+            seen = p.name in self.owner.uploaded
+            status = "unchanged" if self.owner.uploaded.get(p.name) == data else ("replaced" if seen else "added")
+            self.owner.uploaded[p.name] = data
+            out.append(IngestResult(str(p), status, 100 + len(self.owner.uploaded), "ok", f"{p.stem} 报告", 3, 4, 5))
+        return out
+
+    def delete(self, report_id: int) -> None:
+        self.deleted.append(report_id)
+        self.owner.deleted.add(report_id)
+
+
 class FakeAssistant:
     """Stands in for assistant.engine.Assistant with the same public surface."""
 
     def __init__(self) -> None:
         self.questions: list[tuple[str, str | None]] = []
+        self.claims: list[str] = []
+        self.audited: list[int | None] = []
         self.closed = False
+        self.uploaded: dict[str, bytes] = {}
+        self.deleted: set[int] = set()
+        self.indexer = FakeIndexer(self)
         title = "海陵区2017年政府信息公开工作年度报告"
         t = FAKE_TEXT
         s1 = t.index("三、")
@@ -110,11 +144,38 @@ class FakeAssistant:
                       conflicts=[Conflict(metric="apply_total", values=[52.0, 50.0], citations=[cite],
                                           note="表格与正文不一致")])
 
+    def check(self, claim: str):  # noqa: ANN201
+        from assistant.claims import ClaimVerdict, claim_review
+
+        self.claims.append(claim)
+        cite = self.ask(claim).citations[0]
+        v = ClaimVerdict(claim="海陵区2017年收到政府信息公开申请超过一百件", verdict="refuted", claimed_value=100.0,
+                         comparison="gt", report_values=[52.0], rounding_rule="报告数字大于说法中的数 / greater",
+                         citations=[cite], explanation="报告写的是52件,与说法中的超过一百件不符。", unit="件")
+        v.claim_review = claim_review(v)
+        return v
+
+    def audit(self, report_id: int | None = None) -> list:
+        from assistant.audit import Finding
+
+        self.audited.append(report_id)
+        if report_id not in (None, 1) or 1 in self.deleted:
+            return []
+        q = "网络申请30件"
+        start = self.text.index(q)
+        cite = Citation(source="hailing_2017.txt", report=self.meta.title, section="三、依申请公开政府信息情况",
+                        quote=q, start=start, end=start + len(q), report_id=1, year=2017, kind="prose")
+        return [Finding(rule="parts_sum", severity="high", report_id=1, source="hailing_2017.txt",
+                        title=self.meta.title, message="分项之和与总数不符。", values={"total": 52.0, "sum": 30.0},
+                        arithmetic="30 ≠ 52", citations=[cite])]
+
     def reports(self) -> list[ReportRow]:
+        if 1 in self.deleted:
+            return []
         return [ReportRow(id=1, source="hailing_2017.txt", content_hash="x" * 64, format="txt", meta=self.meta)]
 
     def report(self, report_id: int) -> Report | None:
-        if report_id != 1:
+        if report_id != 1 or 1 in self.deleted:
             return None
         return Report(source="hailing_2017.txt", content_hash="x" * 64, format="txt", text=self.text,
                       meta=self.meta, sections=self.sections, id=1)

@@ -70,6 +70,37 @@ def test_bad_input_is_a_json_4xx(fake_client, method, url, payload, status):
     assert detail and len(str(detail)) < 2000, "a short readable message, not an echo of the input"
 
 
+def test_check_returns_the_verdict_with_its_claim_review(fake_client, fake_assistant):
+    r = fake_client.post("/api/v1/check", json={"claim": "有人说海陵区2017年收到申请超过一百件,对吗?"})
+    assert r.status_code == 200, r.text
+    d = r.json()
+    assert fake_assistant.claims == ["有人说海陵区2017年收到申请超过一百件,对吗?"]
+    assert {"claim", "verdict", "claimed_value", "comparison", "report_values", "rounding_rule", "citations",
+            "explanation", "claim_review"} <= set(d)
+    assert d["verdict"] == "refuted" and d["claim_review"]["@type"] == "ClaimReview"
+    assert d["claim_review"]["reviewRating"]["alternateName"] == "不实"
+
+
+@pytest.mark.parametrize("payload", [{"claim": ""}, {"claim": "  "}, {}, {"claim": 5}, {"claim": "说" * 10_001}])
+def test_check_bad_input_is_422(fake_client, fake_assistant, payload):
+    r = fake_client.post("/api/v1/check", json=payload)
+    assert r.status_code == 422 and r.json()["detail"]
+    assert fake_assistant.claims == []
+
+
+def test_audit_all_and_per_report(fake_client, fake_assistant):
+    all_ = fake_client.get("/api/v1/audit")
+    one = fake_client.get("/api/v1/reports/1/audit")
+    assert all_.status_code == one.status_code == 200
+    assert all_.json() == one.json() and len(one.json()) == 1
+    f = one.json()[0]
+    assert {"rule", "severity", "report_id", "source", "title", "message", "values", "arithmetic",
+            "citations"} <= set(f)
+    assert fake_assistant.audited == [None, 1]
+    assert fake_client.get("/api/v1/reports/999/audit").status_code == 404
+    assert fake_client.get("/api/v1/reports/x/audit").status_code == 422
+
+
 def test_longest_allowed_question_is_accepted(fake_client):
     assert fake_client.post("/api/v1/ask", json={"question": "问" * 10_000}).status_code == 200
 
@@ -160,6 +191,22 @@ def test_real_ask_citations_quote_the_report(real_client, question):
 def test_real_odd_questions_never_5xx(real_client, payload):
     r = real_client.post("/api/v1/ask", json=payload)
     assert r.status_code < 500, r.text
+
+
+def test_real_check_and_audit(real_client):
+    d = real_client.post("/api/v1/check", json={"claim": "有人说海陵区2017年收到政府信息公开申请超过一百件,对吗?"}).json()
+    assert d["verdict"] in ("supported", "refuted", "conflicting")
+    assert d["claim_review"]["claimReviewed"] == d["claim"]
+    assert d["citations"]
+    for c in d["citations"]:
+        rep = real_client.get(f"/api/v1/reports/{c['report_id']}", params={"include_text": True}).json()
+        assert rep["text"][c["start"]:c["end"]] == c["quote"]
+    rows = real_client.get("/api/v1/reports").json()
+    findings = real_client.get("/api/v1/audit").json()
+    assert findings and {f["report_id"] for f in findings} <= {r["id"] for r in rows}
+    for r in rows:
+        mine = real_client.get(f"/api/v1/reports/{r['id']}/audit").json()
+        assert mine == [f for f in findings if f["report_id"] == r["id"]]
 
 
 def test_real_upload_then_ask(tmp_path):

@@ -208,3 +208,38 @@ def test_one_session_per_page_and_escaped_quotes(fake_server, fake_assistant, br
     browser.get(fake_server + "/")  # a new page load is a new session
     _ask_in_page(browser, "海陵区2017年收到多少件申请?", 1)
     assert fake_assistant.questions[-1][1] not in (None, s1)
+
+
+CLAIM = "有人说海陵区2017年收到政府信息公开申请超过一百件,对吗?"
+
+
+def test_check_tab_refutes_a_claim(server, browser, tmp_path):
+    """The 核查说法 tab: type a claim, press 核查, read the verdict the API gives, with its source."""
+    import httpx
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(server + "/")
+    wait = WebDriverWait(browser, 90)
+    tab = wait.until(EC.element_to_be_clickable((By.XPATH, "//button[@role='tab'][contains(., '核查说法')]")))
+    tab.click()
+    box = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "#reportqa-claim textarea")))
+    box.send_keys(CLAIM)
+    browser.find_element(By.ID, "reportqa-check").click()
+
+    def verdict(d):
+        text = d.find_element(By.ID, "reportqa-verdict").text
+        return text if ("来源" in text or "出错了" in text or "未找到" in text) else False
+
+    wait.until(verdict)
+    time.sleep(0.5)
+    text = browser.find_element(By.ID, "reportqa-verdict").text
+    _shot(browser, tmp_path, "check_tab.png")
+    assert "出错了" not in text, text
+    api = httpx.post(f"{server}/api/v1/check", json={"claim": CLAIM}, timeout=120).json()
+    assert api["verdict"] == "refuted", api["explanation"]  # the samples' count is below one hundred
+    assert "不实" in text and "refuted" in text, text
+    assert _norm(api["explanation"]) in _norm(text)
+    c = api["citations"][0]
+    assert _norm(c["report"]) in _norm(text) and f"「{c['quote'].strip()}」" in text

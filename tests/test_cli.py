@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ui.cli import cli, collect_files, format_answer, is_store_locked
+from index.models import Metadata
+from index.sqlstore import ReportRow
+from ui.cli import cli, collect_files, format_answer, format_audit, format_verdict, is_store_locked, resolve_report
 
 REPORT_A = """青山县2019年政府信息公开工作年度报告
 
@@ -94,7 +96,7 @@ def test_is_store_locked(message, locked):
 
 def test_help_lists_every_command():
     out = _run("--help").output
-    for cmd in ("ingest", "ask", "serve", "reports", "eval", "demo"):
+    for cmd in ("ingest", "ask", "check", "audit", "serve", "reports", "eval", "demo"):
         assert cmd in out
 
 
@@ -227,3 +229,93 @@ def test_eval_passes_options_to_run_cli(monkeypatch, tmp_path):
     assert r.exit_code == 1, "run_cli's code is the exit code"
     assert calls == [(gold, {"data_dir": tmp_path, "as_json": True, "out_dir": tmp_path / "out",
                              "min_numeric": 0.9, "min_citation": 0.8, "max_fabricated": 0, "limit": 5})]
+
+
+# -- claims and audit ---------------------------------------------------------------------------
+
+def test_format_verdict_shows_verdict_figures_rule_and_citations(fake_assistant):
+    text = format_verdict(fake_assistant.check("有人说海陵区2017年收到申请超过一百件,对吗?").to_dict())
+    lines = text.splitlines()
+    assert lines[0] == "verdict: 不实 / refuted"
+    assert "claim: 海陵区2017年收到政府信息公开申请超过一百件" in lines
+    assert "claimed: > 100件" in lines and "report: 52件" in lines
+    assert any(ln.startswith("rule: 报告数字大于") for ln in lines)
+    assert any(ln.startswith("explanation: 报告写的是52件") for ln in lines)
+    assert "[1] 海陵区2017年政府信息公开工作年度报告 › 三、依申请公开政府信息情况" in lines
+    assert "    「收到政府信息公开申请52件」" in lines
+
+
+@pytest.mark.parametrize("verdict, label", [
+    ("supported", "属实 / supported"), ("refuted", "不实 / refuted"),
+    ("conflicting", "有矛盾 / conflicting"), ("not_found", "未找到 / not found"),
+])
+def test_verdict_labels_are_bilingual(verdict, label):
+    assert format_verdict({"verdict": verdict, "claim": "x"}).splitlines()[0] == f"verdict: {label}"
+
+
+def test_not_found_verdict_has_no_figures_or_sources():
+    text = format_verdict({"verdict": "not_found", "claim": "某县2030年收到申请5件", "claimed_value": 5.0,
+                           "comparison": "eq", "report_values": [], "unit": "件", "citations": [],
+                           "explanation": "在已载入的报告中没有找到能核实这一说法的数字。"})
+    assert "claimed: = 5件" in text and "report:" not in text and "[1]" not in text
+
+
+def test_format_audit_groups_by_report(fake_assistant):
+    rows = fake_assistant.reports()
+    other = ReportRow(id=2, source="other.txt", content_hash="y" * 64, format="txt", meta=Metadata(title="另一份报告"))
+    text = format_audit([f.to_dict() for f in fake_assistant.audit()], rows + [other])
+    lines = text.splitlines()
+    assert lines[0] == "== 海陵区2017年政府信息公开工作年度报告 (hailing_2017.txt, id 1): 1 finding"
+    assert lines[1] == "[high 高] parts_sum: 分项之和与总数不符。"
+    assert "    arithmetic: 30 ≠ 52" in lines
+    assert "    [1] 三、依申请公开政府信息情况" in lines and "        「网络申请30件」" in lines
+    assert "== 另一份报告 (other.txt, id 2): no findings" in lines
+
+
+@pytest.mark.parametrize("ref, expected", [("1", 1), ("2", 2), ("b.txt", 2), ("/some/dir/a.txt", 1),
+                                           ("3", None), ("c.txt", None), ("  2 ", 2)])
+def test_resolve_report_by_id_or_file_name(ref, expected):
+    rows = [ReportRow(id=i, source=s, content_hash="", format="txt", meta=Metadata()) for i, s in ((1, "a.txt"),
+                                                                                                 (2, "b.txt"))]
+    hit = resolve_report(rows, ref)
+    assert (hit.id if hit else None) == expected
+
+
+def test_ingest_progress_lines_on_stderr_when_not_a_tty(needs_engine, reports_dir, tmp_path):
+    r = _run("ingest", str(reports_dir), "--data-dir", str(tmp_path / "data"))
+    assert r.exit_code == 0, r.output
+    progress = [ln for ln in r.stderr.splitlines() if ln.startswith("[")]
+    assert [ln.split("]")[0] + "]" for ln in progress] == ["[1/2]", "[2/2]"]
+    assert not any(ln.startswith("[") for ln in r.stdout.splitlines()), "progress never pollutes stdout"
+
+
+def test_check_and_audit_commands_on_the_samples(needs_engine, sample_data_copy):
+    data = sample_data_copy()
+    claim = "有人说海陵区2017年收到政府信息公开申请超过一百件,对吗?"
+    r = _run("check", claim, "--data-dir", str(data), "--json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["verdict"] in ("supported", "refuted", "conflicting", "not_found")
+    assert d["claim_review"]["@type"] == "ClaimReview"
+    assert d["verdict"] != "not_found" and d["citations"], "the samples hold 海陵区's 2017 application count"
+    human = _run("check", claim, "--data-dir", str(data)).stdout
+    assert human.splitlines()[0].startswith("verdict: ") and "[1] " in human and "「" in human
+
+    rows = json.loads(_run("reports", "--data-dir", str(data), "--json").stdout)
+    all_findings = json.loads(_run("audit", "--data-dir", str(data), "--json").stdout)
+    assert all_findings, "the samples contain known inconsistencies"
+    for f in all_findings:
+        assert {"rule", "severity", "report_id", "message", "arithmetic", "citations"} <= set(f)
+    one = rows[0]
+    by_id = json.loads(_run("audit", str(one["id"]), "--data-dir", str(data), "--json").stdout)
+    by_name = json.loads(_run("audit", one["source"], "--data-dir", str(data), "--json").stdout)
+    assert by_id == by_name == [f for f in all_findings if f["report_id"] == one["id"]]
+    human = _run("audit", "--data-dir", str(data)).stdout
+    assert sum(ln.startswith("== ") for ln in human.splitlines()) == len(rows)
+    r = _run("audit", "no_such_report.txt", "--data-dir", str(data))
+    assert r.exit_code == 1 and "no report 'no_such_report.txt'" in r.stderr
+
+
+def test_check_empty_claim_is_a_usage_error(tmp_path):
+    r = CliRunner().invoke(cli, ["check", " ", "--data-dir", str(tmp_path)])
+    assert r.exit_code == 2 and "please give a claim" in r.output

@@ -1,20 +1,24 @@
-"""The JSON API under /api/v1: health, ask, reports, and upload.
+"""The JSON API under /api/v1: health, ask, check, audit, reports, upload, delete and reindex.
+
+Reads are open; writes (upload, delete, reindex) need the API key when one is configured.
 
 Every handler turns bad input into a 4xx with ``{"detail": "..."}``; only a bug in the engine
 can produce a 5xx, and even that is answered as JSON with a short message (see ``server.py``).
 """
 from __future__ import annotations
 
-import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Header, HTTPException, UploadFile
 from pydantic import BaseModel, Field
 
+from ui.uploads import forget_upload, ingest_paths, ingest_upload, key_ok, max_upload_bytes, stored_uploads
+
 MAX_QUESTION_CHARS = 10_000
-UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+
+
+class CheckRequest(BaseModel):
+    claim: str = Field(..., min_length=1, max_length=MAX_QUESTION_CHARS)
 
 
 class AskRequest(BaseModel):
@@ -40,26 +44,16 @@ def report_detail(rep: Any) -> dict:
     }
 
 
-def safe_filename(name: str) -> str:
-    """Keep only the base name and characters that are safe on every filesystem (CJK is kept)."""
-    base = Path(name.replace("\\", "/")).name
-    base = re.sub(r"[^\w.\-\u3000-\u9fff]+", "_", base).strip("._")
-    return base[:200] or "upload"
-
-
 def make_api(assistant: Any, settings: Any = None) -> APIRouter:
     settings = settings if settings is not None else getattr(assistant, "settings", None)
-    api_key = getattr(settings, "api_key", "") or ""
-    max_upload = int(getattr(settings, "max_upload_mb", 50) or 50) * 1024 * 1024
+    max_upload = max_upload_bytes(settings)
     router = APIRouter(prefix="/api/v1")
 
     def require_key(x_api_key: str | None = Header(default=None),
                     authorization: str | None = Header(default=None)) -> None:
         # Only writes are guarded: reading the index is the point of a local assistant.
-        if not api_key:
-            return
         given = x_api_key or (authorization or "").removeprefix("Bearer ").strip()
-        if given != api_key:
+        if not key_ok(settings, given):
             raise HTTPException(status_code=401, detail="missing or wrong API key (X-API-Key header)")
 
     @router.get("/health")
@@ -94,26 +88,47 @@ def make_api(assistant: Any, settings: Any = None) -> APIRouter:
     @router.post("/reports", dependencies=[Depends(require_key)])
     def upload(file: UploadFile = File(...)) -> dict:
         """Ingest one uploaded report through the server's own indexer (it owns the stores)."""
-        name = safe_filename(file.filename or "upload")
-        if not name.lower().endswith(UPLOAD_SUFFIXES):
-            raise HTTPException(status_code=415, detail=f"{name}: unsupported file type "
-                                f"(accepted: {', '.join(UPLOAD_SUFFIXES)})")
+        # Read at most one byte past the limit: a huge body is refused without holding it all.
         data = file.file.read(max_upload + 1)
-        if len(data) > max_upload:
-            raise HTTPException(status_code=413, detail=f"{name}: larger than {max_upload // 2**20} MB")
-        if not data:
-            raise HTTPException(status_code=422, detail=f"{name}: empty file")
-        # Keep uploads beside the index so a re-upload of the same name replaces the report.
-        base = Path(getattr(settings, "data_dir", None) or tempfile.gettempdir()) / "uploads"
-        base.mkdir(parents=True, exist_ok=True)
-        path = base / name
-        path.write_bytes(data)
-        (result,) = assistant.indexer.ingest([path])
-        body = {"path": name, "status": result.status, "report_id": result.report_id,
-                "message": result.message, "title": result.title, "n_sections": result.n_sections,
-                "n_chunks": result.n_chunks, "n_facts": result.n_facts}
-        if result.status == "failed":
-            raise HTTPException(status_code=422, detail=f"{name}: {result.message}")
+        out = ingest_upload(assistant.indexer, settings, file.filename or "upload", data)
+        if out.status == "failed":
+            raise HTTPException(status_code=out.http_status, detail=out.message)
+        body = out.to_dict()
+        body["path"] = body.pop("name")
+        body.pop("http_status")
         return body
+
+    @router.delete("/reports/{report_id}", dependencies=[Depends(require_key)])
+    def delete(report_id: int) -> dict:
+        row = next((r for r in assistant.reports() if r.id == report_id), None)
+        if row is None:
+            raise HTTPException(status_code=404, detail=f"no report with id {report_id}")
+        assistant.indexer.delete(report_id)
+        forget_upload(settings, row.source)
+        return {"deleted": report_id, "source": row.source, "title": row.meta.title}
+
+    @router.post("/reindex", dependencies=[Depends(require_key)])
+    def reindex() -> dict:
+        """Re-run ingestion over the stored uploads (unchanged files stay as they are)."""
+        results = ingest_paths(assistant.indexer, settings, stored_uploads(settings))
+        return {"results": [{k: v for k, v in r.to_dict().items() if k != "http_status"} for r in results],
+                "counts": {s: sum(r.status == s for r in results)
+                           for s in ("added", "replaced", "unchanged", "failed")}}
+
+    @router.post("/check")
+    def check(req: CheckRequest) -> dict:
+        if not req.claim.strip():
+            raise HTTPException(status_code=422, detail="please give a claim to check (the claim is empty)")
+        return assistant.check(req.claim).to_dict()
+
+    @router.get("/audit")
+    def audit_all() -> list[dict]:
+        return [f.to_dict() for f in assistant.audit()]
+
+    @router.get("/reports/{report_id}/audit")
+    def audit_one(report_id: int) -> list[dict]:
+        if not any(r.id == report_id for r in assistant.reports()):
+            raise HTTPException(status_code=404, detail=f"no report with id {report_id}")
+        return [f.to_dict() for f in assistant.audit(report_id)]
 
     return router

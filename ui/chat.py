@@ -1,8 +1,10 @@
-"""The browser chat (Gradio Blocks): answers with readable, numbered citations.
+"""The browser page (Gradio Blocks): questions (问答), claim checks (核查说法), consistency
+findings (一致性检查), and report uploads, all with readable, numbered citations.
 
-Everything the page shows is rendered from ``Answer.to_dict()`` by ``answer_markdown`` so the
-same text can be tested without a browser. The theme names only local fonts: nothing is fetched
-from a font CDN (the machine may have no network).
+Everything the page shows is rendered from the engine's ``to_dict()`` by the ``*_markdown``
+functions and the handlers live at module level, so the same text can be tested without a
+browser. The theme names only local fonts: nothing is fetched from a font CDN (the machine
+may have no network).
 """
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ EXAMPLES = [
     "让胡路区2013年政府信息公开工作存在哪些主要问题?",
     "这几份报告里,哪个地方收到的政府信息公开申请最多?",
 ]
+
+CLAIM_EXAMPLE = "例如:有人说海陵区2017年收到政府信息公开申请超过一百件,对吗?"
 
 # Local font stacks only (strings become gr.themes.Font, never GoogleFont).
 THEME = gr.themes.Default(
@@ -95,7 +99,147 @@ def reports_markdown(rows: list[Any]) -> str:
     return "\n".join(lines)
 
 
-def make_chat(assistant: Any) -> gr.Blocks:
+def verdict_markdown(d: dict) -> str:
+    """The 核查说法 result: badge, claimed vs report figures, rule, explanation, citations."""
+    from ui.cli import COMPARISON_WORDS, VERDICT_LABELS
+
+    zh, en, dot = VERDICT_LABELS.get(d.get("verdict", ""), (d.get("verdict", ""), d.get("verdict", ""), "❔"))
+    unit = md_escape(d.get("unit") or "")
+    parts = [f"### {dot} {zh} · {en}", f"**说法**:{md_escape(d.get('claim', ''))}"]
+    figs = []
+    if d.get("claimed_value") is not None:
+        cmp = COMPARISON_WORDS.get(d.get("comparison", ""), d.get("comparison", ""))
+        figs.append(f"说法中的数字:{md_escape(cmp)} {_fmt_num(d['claimed_value'])}{unit}")
+    if d.get("report_values"):
+        figs.append("报告中的数字:" + " / ".join(f"{_fmt_num(v)}{unit}" for v in d["report_values"]))
+    if figs:
+        parts.append(" ;".join(figs))
+    if d.get("explanation"):
+        parts.append(md_escape(d["explanation"]))
+    if d.get("rounding_rule"):
+        parts.append(f"<small>判定规则:{md_escape(d['rounding_rule'])}</small>")
+    cites = d.get("citations") or []
+    if cites:
+        parts.append("**来源**")
+        parts.extend(citation_markdown(i, c) for i, c in enumerate(cites, 1))
+    return "\n\n".join(parts)
+
+
+def report_choices(rows: list[Any]) -> list[tuple[str, str]]:
+    """Dropdown entries for the audit tab: all reports first, then each report by id."""
+    out = [("全部报告", "all")]
+    for r in rows:
+        year = f"{r.meta.year}年 · " if r.meta.year else ""
+        out.append((f"{year}{r.meta.title or r.source}", str(r.id)))
+    return out
+
+
+def findings_markdown(findings: list[dict], rows: list[Any]) -> str:
+    """The 一致性检查 result: per report, each finding with severity, message, arithmetic, sources."""
+    from ui.cli import SEVERITY_LABELS, group_findings
+
+    if not rows:
+        return "尚未导入报告。"
+    icons = {"high": "🔴", "medium": "🟠", "low": "🟡"}
+    parts = []
+    for row, found in group_findings(findings, rows):
+        title = md_escape(row.meta.title or row.source)
+        parts.append(f"### {title}\n<small>{md_escape(row.source)} · id {row.id}</small>")
+        if not found:
+            parts.append("✅ 未发现不一致。")
+            continue
+        parts.append(f"发现 {len(found)} 处问题")
+        for f in found:
+            sev = f.get("severity", "")
+            parts.append(f"{icons.get(sev, '•')} **{SEVERITY_LABELS.get(sev, sev)}** "
+                         f"<small>({md_escape(f.get('rule', ''))})</small> {md_escape(f.get('message', ''))}")
+            if f.get("arithmetic"):
+                parts.append(f"计算:`{f['arithmetic']}`")
+            parts.extend(citation_markdown(i, c) for i, c in enumerate(f.get("citations") or [], 1))
+    return "\n\n".join(parts)
+
+
+UPLOAD_STATUS = {"added": "✅ 已新增", "replaced": "🔄 已替换", "unchanged": "⏸ 未变化", "failed": "❌ 失败"}
+
+
+def upload_markdown(outcomes: list[dict]) -> str:
+    """One line per uploaded file: what happened and why."""
+    if not outcomes:
+        return "没有选择文件。"
+    lines = []
+    for o in outcomes:
+        line = f"- {UPLOAD_STATUS.get(o['status'], o['status'])}:{md_escape(o['name'])}"
+        if o["status"] == "failed":
+            reason = o.get("message") or ""
+            reason = reason.split(": ", 1)[1] if reason.startswith(o["name"] + ": ") else reason
+            line += f"({md_escape(reason)})"
+        elif o.get("title"):
+            line += f" → {md_escape(o['title'])}"
+            if o["status"] != "unchanged":
+                line += f"({o.get('n_sections', 0)} 个章节,{o.get('n_facts', 0)} 个数字)"
+        lines.append(line)
+    counts = {k: sum(o["status"] == k for o in outcomes) for k in UPLOAD_STATUS}
+    head = "**导入完成**:" + ",".join(f"{UPLOAD_STATUS[k].split()[-1]} {v}" for k, v in counts.items() if v)
+    return head + "\n\n" + "\n".join(lines)
+
+
+# -- handlers (module level so tests call them without a browser) ---------------------------------
+
+def check_handler(assistant: Any, claim: str) -> str:
+    claim = (claim or "").strip()
+    if not claim:
+        return "请输入要核查的说法,例如:有人说海陵区2017年收到政府信息公开申请超过一百件,对吗?"
+    try:
+        return verdict_markdown(assistant.check(claim).to_dict())
+    except Exception as exc:  # noqa: BLE001 — the page must stay usable and say what happened
+        return f"⚠️ 出错了:{md_escape(str(exc) or type(exc).__name__)}"
+
+
+def audit_handler(assistant: Any, choice: str | None) -> str:
+    try:
+        rows = assistant.reports()
+        if choice and choice != "all":
+            rows = [r for r in rows if str(r.id) == str(choice)]
+            if not rows:
+                return "找不到这份报告(可能已被删除),请刷新报告列表。"
+            findings = assistant.audit(rows[0].id)
+        else:
+            findings = assistant.audit()
+        return findings_markdown([f.to_dict() for f in findings], rows)
+    except Exception as exc:  # noqa: BLE001
+        return f"⚠️ 出错了:{md_escape(str(exc) or type(exc).__name__)}"
+
+
+def upload_handler(assistant: Any, settings: Any, files: list | None, key: str | None = None):  # noqa: ANN201
+    """Generator: a status line while ingesting, then one line per file."""
+    from ui.uploads import ingest_paths, key_ok
+
+    paths = [getattr(f, "name", f) for f in (files or [])]
+    if not paths:
+        yield "没有选择文件。"
+        return
+    if not key_ok(settings, key):
+        yield "❌ 需要正确的 API 密钥才能上传报告。"
+        return
+    yield f"⏳ 正在导入 {len(paths)} 个文件……(解析和向量化较慢,请稍候)"
+    done: list[dict] = []
+    for i, p in enumerate(paths):
+        yield f"⏳ 正在导入第 {i + 1}/{len(paths)} 个文件:{md_escape(_base(p))}……"
+        try:
+            done += [o.to_dict() for o in ingest_paths(assistant.indexer, settings, [p])]
+        except Exception as exc:  # noqa: BLE001 — one broken file must not hide the others' results
+            done.append({"name": _base(p), "status": "failed", "message": str(exc) or type(exc).__name__})
+    yield upload_markdown(done)
+
+
+def _base(p: Any) -> str:
+    return str(p).replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def make_chat(assistant: Any, settings: Any = None) -> gr.Blocks:
+    settings = settings if settings is not None else getattr(assistant, "settings", None)
+    needs_key = bool(getattr(settings, "api_key", "") or "")
+
     def respond(message: str, history: list[dict], request: gr.Request):
         history = list(history or [])
         message = (message or "").strip()
@@ -112,29 +256,68 @@ def make_chat(assistant: Any) -> gr.Blocks:
         history.append({"role": "assistant", "content": reply})
         return "", history
 
-    def list_reports() -> str:
+    def list_reports():  # noqa: ANN202
         try:
-            return reports_markdown(assistant.reports())
+            rows = assistant.reports()
         except Exception as exc:  # noqa: BLE001
-            return f"无法读取报告列表:{md_escape(str(exc))}"
+            return f"无法读取报告列表:{md_escape(str(exc))}", gr.Dropdown(choices=[("全部报告", "all")], value="all")
+        return reports_markdown(rows), gr.Dropdown(choices=report_choices(rows))
+
+    def check(claim: str) -> str:
+        return check_handler(assistant, claim)
+
+    def run_audit(choice: str | None) -> str:
+        return audit_handler(assistant, choice)
+
+    def upload(files: list | None, key: str | None = None):  # noqa: ANN202
+        yield from upload_handler(assistant, settings, files, key)
 
     with gr.Blocks(title="reportqa · 政府信息公开年报问答", analytics_enabled=False) as blocks:
         gr.Markdown("## reportqa · 政府信息公开工作年度报告问答\n每个回答都附有原文引用(报告 › 章节 「原文」)。")
         with gr.Row():
             with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="对话", height=640, elem_id="reportqa-chat",
-                                     elem_classes=["reportqa-quote"], buttons=["copy"])
-                with gr.Row():
-                    box = gr.Textbox(placeholder="输入问题,例如:海陵区2017年收到多少件政府信息公开申请?",
-                                     show_label=False, lines=1, max_lines=4, scale=5,
-                                     elem_id="reportqa-question", max_length=10_000)
-                    send = gr.Button("提问", variant="primary", scale=1, elem_id="reportqa-send")
-                gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[box], label="示例问题")
+                with gr.Tabs():
+                    with gr.Tab("问答", id="ask"):
+                        chatbot = gr.Chatbot(label="对话", height=600, elem_id="reportqa-chat",
+                                             elem_classes=["reportqa-quote"], buttons=["copy"])
+                        with gr.Row():
+                            box = gr.Textbox(placeholder="输入问题,例如:海陵区2017年收到多少件政府信息公开申请?",
+                                             show_label=False, lines=1, max_lines=4, scale=5,
+                                             elem_id="reportqa-question", max_length=10_000)
+                            send = gr.Button("提问", variant="primary", scale=1, elem_id="reportqa-send")
+                        gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[box], label="示例问题")
+                    with gr.Tab("核查说法", id="check", elem_id="reportqa-check-tab"):
+                        gr.Markdown("输入一句含数字的说法,对照已导入的报告判断:属实、不实、报告自相矛盾,或未找到。")
+                        with gr.Row():
+                            claim_box = gr.Textbox(placeholder=CLAIM_EXAMPLE, show_label=False, lines=2, max_lines=6,
+                                                   scale=5, elem_id="reportqa-claim", max_length=10_000)
+                            check_btn = gr.Button("核查", variant="primary", scale=1, elem_id="reportqa-check")
+                        verdict_md = gr.Markdown(elem_id="reportqa-verdict", elem_classes=["reportqa-quote"])
+                    with gr.Tab("一致性检查", id="audit", elem_id="reportqa-audit-tab"):
+                        gr.Markdown("检查报告内部的数字:分项之和、百分比、正文与表格是否一致,以及是否残留其他机关的名称。")
+                        with gr.Row():
+                            audit_pick = gr.Dropdown(choices=[("全部报告", "all")], value="all", label="报告",
+                                                     scale=5, elem_id="reportqa-audit-report")
+                            audit_btn = gr.Button("检查", variant="primary", scale=1, elem_id="reportqa-audit")
+                        audit_md = gr.Markdown(elem_id="reportqa-findings", elem_classes=["reportqa-quote"])
             with gr.Column(scale=1):
                 reports_md = gr.Markdown(elem_id="reportqa-reports")
                 refresh = gr.Button("刷新报告列表", size="sm")
+                files = gr.File(label="上传报告(txt / md / html / pdf / docx,可多选)", file_count="multiple",
+                                file_types=[".txt", ".md", ".html", ".htm", ".pdf", ".docx"],
+                                elem_id="reportqa-upload")
+                key_box = gr.Textbox(label="API 密钥(上传需要)", type="password", visible=needs_key,
+                                     elem_id="reportqa-key")
+                upload_btn = gr.Button("导入所选文件", size="sm", elem_id="reportqa-upload-btn")
+                upload_md = gr.Markdown(elem_id="reportqa-upload-status")
         box.submit(respond, [box, chatbot], [box, chatbot])
         send.click(respond, [box, chatbot], [box, chatbot])
-        refresh.click(list_reports, None, reports_md)
-        blocks.load(list_reports, None, reports_md)
+        claim_box.submit(check, [claim_box], [verdict_md])
+        check_btn.click(check, [claim_box], [verdict_md])
+        audit_btn.click(run_audit, [audit_pick], [audit_md])
+        audit_pick.change(run_audit, [audit_pick], [audit_md])
+        refresh.click(list_reports, None, [reports_md, audit_pick])
+        # The key is sent to the server only as an event input; it is never logged or echoed back.
+        upload_btn.click(upload, [files, key_box], [upload_md]).then(list_reports, None, [reports_md, audit_pick])
+        blocks.load(list_reports, None, [reports_md, audit_pick])
     return blocks

@@ -64,6 +64,7 @@ def make_app(settings: Any, assistant: Any = None) -> FastAPI:
     import gradio as gr
 
     from ui.api import make_api
+    from ui.uploads import max_upload_bytes
     from ui.chat import CSS, THEME, make_chat
 
     if assistant is None:
@@ -107,9 +108,44 @@ def make_app(settings: Any, assistant: Any = None) -> FastAPI:
         return JSONResponse(status_code=500, content={"detail": f"internal error: {type(exc).__name__}: {exc}"})
 
     app.include_router(make_api(shared, settings))
+    # No CORSMiddleware: the API answers same-origin pages and non-browser clients only.
+    app.add_middleware(ApiGuard, limit=max_upload_bytes(settings) + _MULTIPART_SLACK)
     # Mounted last: "/" catches everything the API routes above did not.
-    return gr.mount_gradio_app(app, make_chat(shared), path="/", theme=THEME, css=CSS,
-                               footer_links=[], ssr_mode=False)
+    return gr.mount_gradio_app(app, make_chat(shared, settings), path="/", theme=THEME, css=CSS,
+                               footer_links=[], ssr_mode=False,
+                               max_file_size=max_upload_bytes(settings))
+
+
+_MULTIPART_SLACK = 64 * 1024  # multipart headers and boundaries around the file itself
+
+
+class ApiGuard:
+    """ASGI middleware for /api/: no CORS preflight, and no body larger than ``limit``.
+
+    * An OPTIONS request under /api/ gets a 405 without CORS headers. Otherwise it would fall
+      through to the Gradio mount at "/", whose own CORS middleware approves preflights for
+      other origins when the server is reached by a non-localhost name, letting a foreign page
+      send DELETE /api/v1/reports/{id} (the reads would stay unreadable, the write would not).
+    * A Content-Length above the upload limit gets a 413 before the body is read and spooled.
+    """
+
+    def __init__(self, app: Any, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope.get("path", "").startswith("/api/"):
+            if scope.get("method") == "OPTIONS":
+                resp = JSONResponse(status_code=405, content={"detail": "cross-origin requests are not accepted"},
+                                    headers={"Allow": "GET, POST, DELETE"})
+                await resp(scope, receive, send)
+                return
+            length = dict(scope.get("headers") or []).get(b"content-length")
+            if length is not None and length.isdigit() and int(length) > self.limit:
+                mb = (self.limit - _MULTIPART_SLACK) // 2**20
+                resp = JSONResponse(status_code=413, content={"detail": f"request larger than {mb} MB"})
+                await resp(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def _jsonable(errs: list) -> list:
@@ -126,4 +162,6 @@ def serve(settings: Any) -> None:
     import uvicorn
 
     app = make_app(settings)
+    # uvicorn's access log prints the request line and status only, never headers (the API key
+    # travels in X-API-Key); nothing in reportqa logs request headers either.
     uvicorn.run(app, host=settings.host, port=int(settings.port), log_level="info")
