@@ -156,9 +156,20 @@ class Assistant:
 
     def audit(self, report_id: int | None = None) -> list:
         """Consistency findings for one report or all; read-only, see assistant/audit.py."""
-        from assistant.audit import audit_all, audit_report
+        from assistant.audit import audit_report
 
-        return audit_all(self.sql) if report_id is None else audit_report(self.sql, report_id)
+        # Findings only change when reports do; the cache is dropped on every ingest or delete.
+        ids = [report_id] if report_id is not None else [r.id for r in self.reports()]
+        out: list = []
+        for rid in ids:
+            with self._lock:
+                cached = self._findings.get(rid)
+            if cached is None:
+                cached = audit_report(self.sql, rid)
+                with self._lock:
+                    self._findings[rid] = cached
+            out.extend(cached)
+        return out
 
     # -- SQL route -------------------------------------------------------------------------
     def _answer_sql(self, question: str, parsed) -> Answer | None:  # noqa: ANN001
@@ -191,13 +202,7 @@ class Assistant:
         journalist never quotes a figure the report itself contradicts."""
         spans = {(c.report_id, c.start, c.end) for c in ans.citations if c.report_id is not None}
         for rid in {r for r, _, _ in spans}:
-            with self._lock:
-                findings = self._findings.get(rid)
-            if findings is None:
-                findings = self.audit(rid)
-                with self._lock:
-                    self._findings[rid] = findings
-            for f in findings:
+            for f in self.audit(rid):
                 # prose-vs-table disagreements already come from the facts themselves
                 if f.rule == "prose_vs_table" or not any((c.report_id, c.start, c.end) in spans for c in f.citations):
                     continue

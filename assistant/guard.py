@@ -7,6 +7,7 @@ What is executed is sqlglot's regenerated SQL (comments dropped), never the raw 
 """
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 import time
@@ -118,22 +119,25 @@ def guard_sql(sql: str, allowed_tables: dict[str, set[str]] | None = None,
         raise SQLRefused("empty statement")
     if len(sql) > 50_000:
         raise SQLRefused("statement too long")
-    allowed = {k.lower(): {c.lower() for c in v} for k, v in (allowed_tables or allowed_schema()).items()}
+    allowed = tuple(sorted((k.lower(), frozenset(c.lower() for c in v))
+                           for k, v in (allowed_tables or allowed_schema()).items()))
+    return _guard_cached(sql, allowed, row_limit)
+
+
+@functools.lru_cache(maxsize=512)
+def _guard_cached(sql: str, allowed_items: tuple, row_limit: int) -> str:
+    # Same question, same generated SQL: checking it once is enough (refusals raise and are not cached).
+    allowed = {k: set(v) for k, v in allowed_items}
     try:
         tokens = sqlglot.tokenize(sql, read="sqlite")
     except (TokenError, SqlglotError) as exc:
         raise SQLRefused(f"cannot read statement: {exc}") from None
     if any(t.token_type == TokenType.SEMICOLON for t in tokens):
         raise SQLRefused("only one statement is allowed (no ';')")
-    logger = logging.getLogger("sqlglot")
-    level = logger.level
-    logger.setLevel(logging.ERROR)  # "falling back to Command" warnings are refusals here, not noise
     try:
         statements = [s for s in sqlglot.parse(sql, read="sqlite") if s is not None]
     except (ParseError, TokenError, SqlglotError) as exc:
         raise SQLRefused(f"cannot parse statement: {str(exc).splitlines()[0][:200]}") from None
-    finally:
-        logger.setLevel(level)
     if len(statements) != 1:
         raise SQLRefused("only one statement is allowed")
     root = statements[0]
@@ -145,6 +149,10 @@ def guard_sql(sql: str, allowed_tables: dict[str, set[str]] | None = None,
     _check_columns(root, allowed)
     root = _clamp_limit(root, row_limit)
     return root.sql(dialect="sqlite", comments=False)
+
+
+# "falling back to Command" warnings are refusals here, not noise; set once (setLevel clears caches)
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 
 # -- execution ----------------------------------------------------------------------------------

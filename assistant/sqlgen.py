@@ -212,10 +212,11 @@ def build_sql(parsed: ParsedQuestion, row_limit: int = 200) -> SQLPlan | None:
     total_first = total_first.when(_f("dimension").eq(_s("")), _n(2)).else_(_n(3))
     unit_first = _case(_f("unit").eq(_s(parsed.unit_hint)), _n(0), _n(1)) if parsed.unit_hint else None
 
-    base = (sqlglot.select(*columns)
-            .from_(exp.table_("facts", alias="f"))
-            .join(exp.table_("reports", alias="r"), on=_r("id").eq(_f("report_id")))
-            .where(_all(filters)))
+    # copy=False: the tree is built fresh for this question, so sqlglot's defensive deep copies are waste.
+    base = (sqlglot.select(*columns, copy=False)
+            .from_(exp.table_("facts", alias="f"), copy=False)
+            .join(exp.table_("reports", alias="r"), on=_r("id").eq(_f("report_id")), copy=False)
+            .where(_all(filters), copy=False))
 
     op = parsed.operation
     if op in ("max", "min", "rank"):
@@ -228,11 +229,11 @@ def build_sql(parsed: ParsedQuestion, row_limit: int = 200) -> SQLPlan | None:
         order_in_report += [exp.Ordered(this=label_score(terms), desc=True), exp.Ordered(this=_f("start"))]
         rn = exp.Window(this=exp.RowNumber(), partition_by=[_f("report_id")],
                         order=exp.Order(expressions=order_in_report))
-        inner = base.select(exp.alias_(rn, "rn"))
-        query = (sqlglot.select("*").from_(inner.subquery("best"))
-                 .where(exp.column("rn", table="best").eq(_n(1)))
-                 .order_by(exp.Ordered(this=exp.column("value", table="best"), desc=op != "min"))
-                 .limit(row_limit))
+        inner = base.select(exp.alias_(rn, "rn"), copy=False)
+        query = (sqlglot.select("*", copy=False).from_(inner.subquery("best", copy=False), copy=False)
+                 .where(exp.column("rn", table="best").eq(_n(1)), copy=False)
+                 .order_by(exp.Ordered(this=exp.column("value", table="best"), desc=op != "min"), copy=False)
+                 .limit(row_limit, copy=False))
     else:
         order = [exp.Ordered(this=exp.column("match_rank")), exp.Ordered(this=exp.column("part"))]
         if len(parsed.report_ids) > 1:
@@ -241,7 +242,7 @@ def build_sql(parsed: ParsedQuestion, row_limit: int = 200) -> SQLPlan | None:
         if unit_first is not None:
             order.append(exp.Ordered(this=unit_first))
         order += [exp.Ordered(this=exp.column("label_score"), desc=True), exp.Ordered(this=_f("start"))]
-        query = base.order_by(*order).limit(row_limit)
+        query = base.order_by(*order, copy=False).limit(row_limit, copy=False)
 
     ids: list[str] = []
     for m in parsed.metrics:

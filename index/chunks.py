@@ -15,7 +15,9 @@ other bodies outrank the right one.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
+from itertools import accumulate
 
 from index.models import Chunk, Metadata, Section, Table
 
@@ -207,10 +209,15 @@ def _merge_protected(units: list[tuple[int, int]], protected: list[tuple[int, in
     """Join neighbouring units when one table row spans the boundary between them."""
     if not protected or not units:
         return units
+    # protected is sorted by start: a prefix maximum of ends answers "does any span starting
+    # before prev_end reach past s" by bisection (a scan per unit was quadratic on big files).
+    starts = [ps for ps, _ in protected]
+    reach = list(accumulate((pe for _, pe in protected), max))
     out = [units[0]]
     for s, e in units[1:]:
         prev_end = out[-1][1]
-        if any(ps < prev_end and pe > s for ps, pe in protected):
+        k = bisect_left(starts, prev_end)
+        if k and reach[k - 1] > s:
             out[-1] = (out[-1][0], e)
         else:
             out.append((s, e))
@@ -222,7 +229,8 @@ def _pack(units: list[tuple[int, int]], max_chars: int, edges: list[int]) -> lis
     out: list[tuple[int, int]] = []
     cur: tuple[int, int] | None = None
     for s, e in units:
-        crosses_edge = cur is not None and any(cur[1] <= x <= s for x in edges)
+        k = bisect_left(edges, cur[1]) if cur is not None else len(edges)
+        crosses_edge = k < len(edges) and edges[k] <= s  # an edge in [cur end, s]
         if cur is None:
             cur = (s, e)
         elif e - cur[0] <= max_chars and not crosses_edge:

@@ -55,9 +55,17 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     """
     if not data.strip(b" \t\r\n\x00"):
         raise IngestError("empty file")
-    for bom, enc in _BOMS:
-        if data.startswith(bom):
+    boms = [enc for bom, enc in _BOMS if data.startswith(bom)]
+    for enc in boms:  # FF FE 00 00 is UTF-32 LE, or UTF-16 LE text starting with U+0000
+        try:
             return data.decode(enc), enc.replace("-sig", "")
+        except UnicodeDecodeError:
+            continue
+    if boms:  # a BOM but damaged or truncated data: keep what decodes, unless it is junk
+        text = data.decode(boms[0], errors="replace")
+        if _junk_ratio(text) > 0.02:
+            raise IngestError("not a text file (binary content)")
+        return text, boms[0].replace("-sig", "")
     if b"\x00" not in data:
         try:
             text = data.decode("utf-8")
