@@ -9,7 +9,7 @@ gives X = 0.  Unmatched prose figures keep their words as metric "prose:<label>"
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from index.metrics import Catalogue, Resolved, normalize_label
 from index.models import Fact, Section, Table
@@ -215,12 +215,26 @@ def mark_conflicts(facts: list[Fact]) -> list[Fact]:
             continue
         groups[(f.metric, f.dimension, f.unit == "%")].append(f)
     for fs in groups.values():
+        # f conflicts when some g has another value and another source, or sits in another table.
+        # Counted per value rather than compared pairwise: a big file repeating a metric thousands
+        # of times made the pairwise loop quadratic.
+        values = Counter(f.value for f in fs)
+        by_source: dict[str, Counter] = defaultdict(Counter)
+        by_table: dict[int | None, Counter] = defaultdict(Counter)
         for f in fs:
-            for g in fs:
-                if g is f or g.value == f.value:
-                    continue
-                if f.source != g.source or (f.source == "table" and f.table_ord != g.table_ord):
-                    f.conflict = g.conflict = True
+            by_source[f.source][f.value] += 1
+            if f.source == "table":
+                by_table[f.table_ord][f.value] += 1
+        n_source = {k: c.total() for k, c in by_source.items()}
+        n_table = {k: c.total() for k, c in by_table.items()}
+        for f in fs:
+            own = by_source[f.source]
+            if len(fs) - n_source[f.source] > values[f.value] - own[f.value]:
+                f.conflict = True
+            elif f.source == "table":
+                table, mine = by_source["table"], by_table[f.table_ord]
+                if n_source["table"] - n_table[f.table_ord] > table[f.value] - mine[f.value]:
+                    f.conflict = True
     return facts
 
 
