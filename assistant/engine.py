@@ -223,6 +223,8 @@ class Assistant:
         passages = self.retriever.search(_topic(question, parsed) if report_ids else question, filters, k=8)
         if not passages and report_ids:
             passages = self.retriever.search(question, None, k=8)
+        known = {r.id for r in self.report_refs()}
+        passages = [p for p in passages if p.report_id in known]  # never cite a report SQL does not hold
         if passages and not _relevant(_topic(question, parsed), passages):
             passages = []
         sentences = self.retriever.best_sentences(question, passages, n=3) if passages else []

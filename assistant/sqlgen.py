@@ -183,7 +183,8 @@ def build_sql(parsed: ParsedQuestion, row_limit: int = 200) -> SQLPlan | None:
     # Across reports only the named metric is comparable; prose labels are a fallback when none matched.
     use_prose = prose is not None and not (conds and parsed.operation in ("max", "min", "rank"))
     where_subject = _any([*conds, *([prose] if use_prose else [])])
-    filters: list[exp.Expression] = [exp.paren(where_subject)]
+    # Only reports whose vectors are written too (see reports.complete in index/sqlstore.py).
+    filters: list[exp.Expression] = [exp.paren(where_subject), _r("complete")]
     if parsed.report_ids:
         filters.append(_f("report_id").isin(*[_n(i) for i in parsed.report_ids]))
     elif parsed.years:

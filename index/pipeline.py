@@ -86,6 +86,11 @@ class Indexer:
         self.sql.sync_metrics(self.catalogue.as_rows())
         self._vectors = vectors
         self._embedder = embedder
+        # Reports a killed ingest left half-written: drop their SQL rows now, their vectors when the
+        # vector store is first opened (it may be locked by a server right now).
+        self._purge = self.sql.incomplete_ids()
+        for rid in self._purge:
+            self.sql.delete_report(rid)
         self._sparse = None
         self.on_change: list[Callable[[], None]] = []
 
@@ -95,6 +100,11 @@ class Indexer:
         if self._vectors is None:
             from index.vectors import QdrantStore
             self._vectors = QdrantStore(self.settings)
+            if self._purge:
+                self._vectors.ensure(self.embedder.dim)
+                for rid in self._purge:
+                    self._vectors.delete_report(rid)
+                self._purge = []
         return self._vectors
 
     @property
@@ -134,7 +144,7 @@ class Indexer:
             digest = hashlib.sha256(raw).hexdigest()
             name = source or path.name
             old = self.sql.find_by_source(name)
-            if old is not None and old.content_hash == digest:
+            if old is not None and old.complete and old.content_hash == digest:
                 return IngestResult(str(path), "unchanged", old.id, "unchanged", old.meta.title)
             report = build_report(path, raw, self.catalogue)
             report.source = name
@@ -157,13 +167,15 @@ class Indexer:
         self.vectors.ensure(self.embedder.dim)
         if old_id is not None:
             self.vectors.delete_report(old_id)
-        rid = self.sql.save_report(report)
+        rid = self.sql.save_report(report, complete=False)
         points = [VectorPoint(id=point_id(rid, c.ord), dense=dense[i], sparse=sparse[i],
                               payload=chunk_payload(rid, report.source, report.meta, c))
                   for i, c in enumerate(report.chunks)]
         try:
+            self.vectors.delete_report(rid)  # ids can be reused after a crash: no stale points under rid
             if points:
                 self.vectors.upsert(points)
+            self.sql.mark_complete(rid)
         except Exception:
             # Keep the stores consistent: a report without vectors is not half-ingested.
             self.sql.delete_report(rid)

@@ -50,6 +50,9 @@ reports = SATable(
     Column("publish_date", String(32)),
     Column("aliases", Text, nullable=False, default="[]"),  # JSON list
     Column("text", Text, nullable=False),
+    # False until the report's vectors are written too: a crash in between leaves it invisible and
+    # the next Indexer removes it, so a report is either fully in or not at all.
+    Column("complete", Boolean, nullable=False, default=False),
 )
 
 sections = SATable(
@@ -151,6 +154,7 @@ class ReportRow:
     content_hash: str
     format: str
     meta: Metadata
+    complete: bool = True
 
 
 # Backstop for read-only connections that no caller limits further (run_readonly sets its own).
@@ -187,6 +191,16 @@ class SQLStore:
         self.url = normalize_url(url)
         self.engine = make_engine(url)
         meta.create_all(self.engine)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Add columns that older data folders lack (reports written before them count as complete)."""
+        from sqlalchemy import inspect, text
+
+        cols = {c["name"] for c in inspect(self.engine).get_columns("reports")}
+        if "complete" not in cols:
+            with self.engine.begin() as conn:
+                conn.execute(text("ALTER TABLE reports ADD COLUMN complete BOOLEAN NOT NULL DEFAULT TRUE"))
 
     # -- writes --------------------------------------------------------------------------
     def sync_metrics(self, catalogue: list[dict]) -> None:
@@ -209,8 +223,10 @@ class SQLStore:
             _delete_children(conn, report_id)
             conn.execute(delete(reports).where(reports.c.id == report_id))
 
-    def save_report(self, report: Report) -> int:
-        """Insert ``report`` (replacing any older version of the same source) in one transaction."""
+    def save_report(self, report: Report, complete: bool = True) -> int:
+        """Insert ``report`` (replacing any older version of the same source) in one transaction.
+
+        ``complete=False`` keeps it invisible until ``mark_complete``: the indexer writes vectors in between."""
         with self.engine.begin() as conn:
             old = conn.execute(select(reports.c.id).where(reports.c.source == report.source)).scalar()
             if old is not None:
@@ -221,7 +237,7 @@ class SQLStore:
                 source=report.source, content_hash=report.content_hash, format=report.format,
                 title=m.title, body=m.body, region=m.region, level=m.level, year=m.year,
                 publish_date=m.publish_date, aliases=json.dumps(m.aliases, ensure_ascii=False),
-                text=report.text,
+                text=report.text, complete=complete,
             )).inserted_primary_key[0]
             if report.sections:
                 conn.execute(insert(sections), [
@@ -255,10 +271,20 @@ class SQLStore:
         report.id = rid
         return rid
 
+    def mark_complete(self, report_id: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(reports.update().where(reports.c.id == report_id).values(complete=True))
+
+    def incomplete_ids(self) -> list[int]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(reports.c.id).where(reports.c.complete.is_(False))).scalars())
+
     # -- reads ---------------------------------------------------------------------------
     def list_reports(self) -> list[ReportRow]:
+        """Complete reports only: one whose vectors are not yet written is not answerable."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(*[c for c in reports.c if c.name != "text"]).order_by(reports.c.id)).mappings().all()
+            rows = conn.execute(select(*[c for c in reports.c if c.name != "text"])
+                                .where(reports.c.complete.is_(True)).order_by(reports.c.id)).mappings().all()
         return [_report_row(r) for r in rows]
 
     def load_report(self, report_id: int) -> Report | None:
@@ -326,6 +352,7 @@ def _report_row(row) -> ReportRow:  # noqa: ANN001
         id=row["id"], source=row["source"], content_hash=row["content_hash"], format=row["format"],
         meta=Metadata(title=row["title"], body=row["body"], region=row["region"], level=row["level"],
                       year=row["year"], publish_date=row["publish_date"], aliases=json.loads(row["aliases"] or "[]")),
+        complete=bool(row.get("complete", True)),
     )
 
 

