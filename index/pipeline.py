@@ -86,11 +86,6 @@ class Indexer:
         self.sql.sync_metrics(self.catalogue.as_rows())
         self._vectors = vectors
         self._embedder = embedder
-        # Reports a killed ingest left half-written: drop their SQL rows now, their vectors when the
-        # vector store is first opened (it may be locked by a server right now).
-        self._purge = self.sql.incomplete_ids()
-        for rid in self._purge:
-            self.sql.delete_report(rid)
         self._sparse = None
         self.on_change: list[Callable[[], None]] = []
 
@@ -100,12 +95,18 @@ class Indexer:
         if self._vectors is None:
             from index.vectors import QdrantStore
             self._vectors = QdrantStore(self.settings)
-            if self._purge:
-                self._vectors.ensure(self.embedder.dim)
-                for rid in self._purge:
-                    self._vectors.delete_report(rid)
-                self._purge = []
+            self._purge_incomplete()
         return self._vectors
+
+    def _purge_incomplete(self) -> None:
+        """Remove what a killed ingest left half-written. Such reports are invisible to answers
+        (reports.complete is false); vectors go first, then the SQL row that remembers them."""
+        ids = self.sql.incomplete_ids()
+        if ids and self._vectors.exists():
+            for rid in ids:
+                self._vectors.delete_report(rid)
+        for rid in ids:
+            self.sql.delete_report(rid)
 
     @property
     def embedder(self):  # noqa: ANN201
@@ -166,7 +167,11 @@ class Indexer:
         sparse = [self.sparse.encode_document(t) for t in contexts]
         self.vectors.ensure(self.embedder.dim)
         if old_id is not None:
+            # Invisible first, then vectors, then rows: a crash at any step leaves an incomplete
+            # report that the next ingest purges, never a listed report without its vectors.
+            self.sql.set_complete(old_id, False)
             self.vectors.delete_report(old_id)
+            self.sql.delete_report(old_id)
         rid = self.sql.save_report(report, complete=False)
         points = [VectorPoint(id=point_id(rid, c.ord), dense=dense[i], sparse=sparse[i],
                               payload=chunk_payload(rid, report.source, report.meta, c))
@@ -175,7 +180,7 @@ class Indexer:
             self.vectors.delete_report(rid)  # ids can be reused after a crash: no stale points under rid
             if points:
                 self.vectors.upsert(points)
-            self.sql.mark_complete(rid)
+            self.sql.set_complete(rid, True)
         except Exception:
             # Keep the stores consistent: a report without vectors is not half-ingested.
             self.sql.delete_report(rid)

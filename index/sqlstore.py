@@ -226,7 +226,7 @@ class SQLStore:
     def save_report(self, report: Report, complete: bool = True) -> int:
         """Insert ``report`` (replacing any older version of the same source) in one transaction.
 
-        ``complete=False`` keeps it invisible until ``mark_complete``: the indexer writes vectors in between."""
+        ``complete=False`` keeps it invisible until ``set_complete(id, True)``: the indexer writes vectors in between."""
         with self.engine.begin() as conn:
             old = conn.execute(select(reports.c.id).where(reports.c.source == report.source)).scalar()
             if old is not None:
@@ -271,9 +271,9 @@ class SQLStore:
         report.id = rid
         return rid
 
-    def mark_complete(self, report_id: int) -> None:
+    def set_complete(self, report_id: int, complete: bool) -> None:
         with self.engine.begin() as conn:
-            conn.execute(reports.update().where(reports.c.id == report_id).values(complete=True))
+            conn.execute(reports.update().where(reports.c.id == report_id).values(complete=complete))
 
     def incomplete_ids(self) -> list[int]:
         with self.engine.connect() as conn:

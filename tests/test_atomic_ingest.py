@@ -32,8 +32,16 @@ def _env(data_dir: Path) -> dict:
     return env
 
 
-def _ingest_cmd(data_dir: Path) -> list[str]:
-    return [sys.executable, "-m", "ui.cli", "ingest", str(SAMPLES), "--data-dir", str(data_dir)]
+def _ingest_cmd(data_dir: Path, src: Path = SAMPLES) -> list[str]:
+    return [sys.executable, "-m", "ui.cli", "ingest", str(src), "--data-dir", str(data_dir)]
+
+
+def _revision(src: Path, n: int) -> Path:
+    """The samples with one line added: every file changed, so a run replaces all of them."""
+    src.mkdir(parents=True, exist_ok=True)
+    for f in SAMPLES.glob("*.txt"):
+        (src / f.name).write_text(f.read_text(encoding="utf-8") + f"\n修订{n}\n", encoding="utf-8")
+    return src
 
 
 def _check_consistent(data_dir: Path) -> int:
@@ -43,7 +51,9 @@ def _check_consistent(data_dir: Path) -> int:
     from index.pipeline import Indexer
 
     settings = load_settings(data_dir)
-    Indexer(settings).close()  # what every new process does first: drop half-written reports
+    ix = Indexer(settings)
+    ix.vectors  # what every ingest does first on opening the store: purge half-written reports
+    ix.close()
     sql = SQLStore(settings.sqlalchemy_url)
     listed = {r.id for r in sql.list_reports()}
     assert sql.incomplete_ids() == [], "half-written reports must be gone"
@@ -91,17 +101,20 @@ def test_kill_during_ingest_leaves_consistent_stores_and_rerun_completes(tmp_pat
                    capture_output=True, timeout=600)
     full = time.monotonic() - t0
     kills = 0
-    for _ in range(4):
-        proc = subprocess.Popen(_ingest_cmd(data), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, 0.95) * full)
+    src = tmp_path / "src"
+    for i in range(4):
+        # Each round changes every file, so the round does real work: adds at first, then replaces.
+        proc = subprocess.Popen(_ingest_cmd(data, _revision(src, i)), env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.2, 0.9) * full)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
         proc.wait(timeout=60)
         _check_consistent(data)
     assert kills >= 1, "no run was interrupted: the test did not test anything"
-    done = subprocess.run(_ingest_cmd(data), env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(_ingest_cmd(data, src), env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert _check_consistent(data) == len(list(SAMPLES.glob("*.txt")))
-    again = subprocess.run(_ingest_cmd(data), env=env, capture_output=True, text=True, timeout=600)
+    again = subprocess.run(_ingest_cmd(data, src), env=env, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0 and "unchanged" in again.stdout
