@@ -9,7 +9,9 @@ gives X = 0.  Unmatched prose figures keep their words as metric "prose:<label>"
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
+from itertools import accumulate
 
 from index.metrics import Catalogue, Resolved, normalize_label
 from index.models import Fact, Section, Table
@@ -80,10 +82,16 @@ def _clauses(text: str, start: int, end: int, seps: str = ",;:、") -> list[tupl
 
 
 def _sentences(text: str, skip: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    # "starts inside a skipped span" by bisection over the sorted spans and a prefix maximum of
+    # their ends (a scan of every table per sentence was quadratic on big files).
+    skip = sorted(skip)
+    starts = [s for s, _ in skip]
+    reach = list(accumulate((e for _, e in skip), max))
     out = []
     for m in re.finditer(r"[^。!?\n]+", text):
         a, b = m.span()
-        if any(s <= a < e for s, e in skip):
+        k = bisect_right(starts, a)
+        if k and reach[k - 1] > a:
             continue
         out.append((a, b))
     return out

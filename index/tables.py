@@ -143,7 +143,12 @@ def _flat_tokens(lines: list[tuple[str, int, int]], skip: set[int]) -> list[_Tok
         texts = [_strip_span(g[0], g[1]) for g in group]
         joined = "".join(t for t, _, _ in texts)
         start, end = texts[0][1], texts[-1][2]
-        if len(texts) > 3 or len(joined) > 90 or "。" in joined:
+        singles = [_classify(t, a, b) for t, a, b in texts] if len(texts) > 1 else []
+        if singles and all(t.kind in ("num", "unit") for t in singles):
+            # Numbers never wrap: adjacent value lines are cells whose blank separator is missing
+            # (joining "0\n0" into "00" also broke text[start:end] == raw).
+            toks.extend(singles)
+        elif len(texts) > 3 or len(joined) > 90 or "。" in joined:
             toks.append(None)  # prose paragraph: not a cell
         else:
             toks.append(_classify(joined, start, end))
