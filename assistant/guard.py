@@ -145,10 +145,21 @@ def _guard_cached(sql: str, allowed_items: tuple, row_limit: int) -> str:
             isinstance(root, exp.Union) and not all(isinstance(s, (exp.Select, exp.Union, exp.Subquery))
                                                     for s in (root.left, root.right))):
         raise SQLRefused(f"only SELECT is allowed (found {type(root).__name__.upper()})")
+    if any(not s.expressions for s in root.find_all(exp.Select)):
+        raise SQLRefused("SELECT without columns")
     _check_tree(root, allowed)
     _check_columns(root, allowed)
     root = _clamp_limit(root, row_limit)
-    return root.sql(dialect="sqlite", comments=False)
+    out = root.sql(dialect="sqlite", comments=False)
+    # What runs must read back as the same tree: lenient parses (a stray "SELECT *" taken as a
+    # cross-joined subquery) regenerate into text no database would read the same way.
+    try:
+        again = sqlglot.parse_one(out, read="sqlite")
+    except (ParseError, TokenError, SqlglotError):
+        raise SQLRefused("cannot read statement unambiguously") from None
+    if again != root:
+        raise SQLRefused("cannot read statement unambiguously")
+    return out
 
 
 # "falling back to Command" warnings are refusals here, not noise; set once (setLevel clears caches)

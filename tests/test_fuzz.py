@@ -467,7 +467,6 @@ sql_text = st.one_of(
 )
 
 
-@pytest.mark.xfail(strict=True, reason="findings 5 and 8: guard_sql passes SQL that SQLite cannot parse")
 @pytest.mark.parametrize("sql", ["SELECT", "SELECT FROM facts", "SELECT 1 UNION SELECT",
                                  "SELECT value FROM facts , SELECT *"])
 def test_guard_refuses_malformed_select(sql: str) -> None:
