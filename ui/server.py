@@ -17,34 +17,9 @@ from fastapi.responses import JSONResponse
 log = logging.getLogger("reportqa.server")
 
 
-class SerialAssistant:
-    """Runs the assistant's calls one at a time.
-
-    FastAPI and Gradio call handlers from worker threads; the embedded vector store and the
-    embedding model are not documented as thread-safe, and a 2-core machine gains nothing
-    from running two questions at once.
-    """
-
-    def __init__(self, inner: Any):
-        self._inner = inner
-        self._lock = threading.RLock()
-
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self._inner, name)
-        if not callable(attr):
-            return attr
-
-        def locked(*args: Any, **kwargs: Any) -> Any:
-            with self._lock:
-                return attr(*args, **kwargs)
-        return locked
-
-    @property
-    def indexer(self) -> Any:
-        return _SerialProxy(self._inner.indexer, self._lock)
-
-
 class _SerialProxy:
+    """Forwards attribute access to ``inner``, running every call under ``lock``."""
+
     def __init__(self, inner: Any, lock: threading.RLock):
         self._inner, self._lock = inner, lock
 
@@ -57,6 +32,22 @@ class _SerialProxy:
             with self._lock:
                 return attr(*args, **kwargs)
         return locked
+
+
+class SerialAssistant(_SerialProxy):
+    """Runs the assistant's calls one at a time.
+
+    FastAPI and Gradio call handlers from worker threads; the embedded vector store and the
+    embedding model are not documented as thread-safe, and a 2-core machine gains nothing
+    from running two questions at once.
+    """
+
+    def __init__(self, inner: Any):
+        super().__init__(inner, threading.RLock())
+
+    @property
+    def indexer(self) -> Any:
+        return _SerialProxy(self._inner.indexer, self._lock)
 
 
 def make_app(settings: Any, assistant: Any = None) -> FastAPI:
