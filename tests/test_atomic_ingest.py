@@ -102,16 +102,21 @@ def test_kill_during_ingest_leaves_consistent_stores_and_rerun_completes(tmp_pat
     full = time.monotonic() - t0
     kills = 0
     src = tmp_path / "src"
-    for i in range(4):
+    for i in range(10):
         # Each round changes every file, so the round does real work: adds at first, then replaces.
         proc = subprocess.Popen(_ingest_cmd(data, _revision(src, i)), env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.2, 0.9) * full)
-        if proc.poll() is None:
+        started = time.monotonic()
+        try:
+            proc.wait(timeout=rng.uniform(0.2, 0.9) * full)
+            full = time.monotonic() - started  # it finished first: aim the next kill inside a real run's length
+        except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=60)
             kills += 1
-        proc.wait(timeout=60)
         _check_consistent(data)
+        if kills >= 3:
+            break
     assert kills >= 1, "no run was interrupted: the test did not test anything"
     done = subprocess.run(_ingest_cmd(data, src), env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
