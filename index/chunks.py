@@ -159,10 +159,8 @@ def _inside_number(text: str, i: int) -> bool:
         return True
     if left in ".,．" and right.isdigit() and i >= 2 and text[i - 2].isdigit():
         return True
-    if left.isdigit() and right in ".,．%‰" and i + 1 < len(text) and (
-        text[i + 1].isdigit() or right in "%‰"
-    ):
-        return True
+    if left.isdigit() and (right in "%‰" or (right in ".,．" and i + 1 < len(text) and text[i + 1].isdigit())):
+        return True  # "92.6" / "1,234" / "84%" (also when the % ends the text)
     return left.isascii() and left.isalnum() and right.isascii() and right.isalnum()
 
 
