@@ -446,7 +446,14 @@ def run_cli(gold: str | Path, data_dir: str | Path | None = None, as_json: bool 
         from assistant.engine import Assistant
         from index.settings import load_settings
 
-        assistant = Assistant(load_settings(data_dir))
+        settings = load_settings(data_dir)
+        assistant = Assistant(settings)
+        if not assistant.reports():
+            # Scoring an empty index only prints zeros; say what to do instead.
+            print(f"eval: no reports in {settings.data_dir}; load them first, e.g. "
+                  f"`reportqa ingest examples/reports --data-dir {settings.data_dir}`", file=sys.stderr)
+            assistant.close()
+            return 2
     report = run_eval(gold, assistant, out_dir=out_dir, limit=limit)
     fails = threshold_failures(report.summary, min_numeric, min_citation, max_fabricated)
     if as_json:
