@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import qdrant_edge as qe
 
-from index.vectors import DENSE, K_RRF, SPARSE, SearchFilters, VectorHit, VectorPoint
+from index.vectors import DENSE, K_RRF, SPARSE, SearchFilters, VectorHit, VectorPoint, search_filter, sparse_vector
 
 _INDEXED = {
     "report_id": qe.PayloadSchemaType.Integer,
@@ -23,28 +23,11 @@ _INDEXED = {
 
 
 def _sparse(sv: Any) -> qe.SparseVector | None:
-    if sv is None:
-        return None
-    if isinstance(sv, tuple):
-        indices, values = sv
-    else:
-        indices, values = sv.indices, sv.values
-    if len(indices) == 0:
-        return None
-    return qe.SparseVector(indices=[int(i) for i in indices], values=[float(v) for v in values])
+    return sparse_vector(sv, qe)
 
 
 def _filter(f: SearchFilters | None) -> qe.Filter | None:
-    if f is None:
-        return None
-    must: list = []
-    if f.report_ids is not None:
-        must.append(qe.FieldCondition(key="report_id", match=qe.MatchAny(any=[int(r) for r in f.report_ids])))
-    if f.body:
-        must.append(qe.FieldCondition(key="body", match=qe.MatchValue(value=f.body)))
-    if f.year is not None:
-        must.append(qe.FieldCondition(key="year", match=qe.MatchValue(value=int(f.year))))
-    return qe.Filter(must=must) if must else None
+    return search_filter(f, qe)
 
 
 class EdgeStore:

@@ -71,31 +71,34 @@ class VectorStore(Protocol):
     def close(self) -> None: ...
 
 
-def _sparse(sv: Any) -> models.SparseVector | None:
+def sparse_vector(sv: Any, m: Any = models) -> Any:
+    """A sparse vector in the point model ``m`` (qdrant-client's ``models``, or qdrant-edge, whose
+    classes have the same names and fields), or None when it has no terms."""
     if sv is None:
         return None
-    if isinstance(sv, models.SparseVector):
-        return sv if sv.indices else None
-    if isinstance(sv, tuple):
-        indices, values = sv
-    else:
-        indices, values = sv.indices, sv.values
+    if isinstance(sv, m.SparseVector):
+        return sv if len(sv.indices) else None
+    indices, values = sv if isinstance(sv, tuple) else (sv.indices, sv.values)
     if len(indices) == 0:
         return None
-    return models.SparseVector(indices=[int(i) for i in indices], values=[float(v) for v in values])
+    return m.SparseVector(indices=[int(i) for i in indices], values=[float(v) for v in values])
 
 
-def _filter(f: SearchFilters | None) -> models.Filter | None:
+def search_filter(f: SearchFilters | None, m: Any = models) -> Any:
+    """The payload filter for ``f`` in the point model ``m`` (see ``sparse_vector``)."""
     if f is None:
         return None
-    must: list[models.Condition] = []
+    must: list = []
     if f.report_ids is not None:
-        must.append(models.FieldCondition(key="report_id", match=models.MatchAny(any=[int(r) for r in f.report_ids])))
+        must.append(m.FieldCondition(key="report_id", match=m.MatchAny(any=[int(r) for r in f.report_ids])))
     if f.body:
-        must.append(models.FieldCondition(key="body", match=models.MatchValue(value=f.body)))
+        must.append(m.FieldCondition(key="body", match=m.MatchValue(value=f.body)))
     if f.year is not None:
-        must.append(models.FieldCondition(key="year", match=models.MatchValue(value=int(f.year))))
-    return models.Filter(must=must) if must else None
+        must.append(m.FieldCondition(key="year", match=m.MatchValue(value=int(f.year))))
+    return m.Filter(must=must) if must else None
+
+
+_sparse, _filter = sparse_vector, search_filter
 
 
 class QdrantStore:
