@@ -84,8 +84,10 @@ def compose_figure_answer(question, parsed, plan, facts, catalogue, refs) -> Ans
     if op == "sum" and len(chosen) >= 2:
         total = sum(f.value for f in chosen)
         arith = "+".join(_fmt(f.value) for f in chosen) + f"={_fmt(total)}"
-        parts = "、".join(f"{_who(f)}{_metric_name(f, catalogue)}{_fmt(f.value)}{f.unit}" for f in chosen)
-        text = f"合计{_fmt(total)}{unit or ''}({parts};{arith}{unit or ''})。"
+        one = len({f.report_id for f in chosen}) == 1  # name the report once, not per item
+        parts = "、".join(f"{'' if one else _who(f)}{_metric_name(f, catalogue)}{_fmt(f.value)}{f.unit}"
+                         for f in chosen)
+        text = f"{_who(chosen[0]) if one else ''}合计{_fmt(total)}{unit or ''}({parts};{arith}{unit or ''})。"
         return Answer(question=question, answer=text, route="sql", value=total, unit=unit, arithmetic=arith,
                       citations=cits, conflicts=conflicts)
 

@@ -174,24 +174,82 @@ class Assistant:
     # -- SQL route -------------------------------------------------------------------------
     def _answer_sql(self, question: str, parsed) -> Answer | None:  # noqa: ANN001
         from assistant.compose import compose_figure_answer
-        from assistant.guard import SQLRefused, allowed_schema, guard_sql, run_readonly
+        from assistant.guard import SQLRefused
         from assistant.sqlgen import build_sql
 
         plan = build_sql(parsed)
         if plan is None:
             return None
         try:
-            sql = guard_sql(plan.sql, allowed_schema(self.sql))
-            # The guard parses and checks SQLite SQL; on PostgreSQL the checked statement is then
-            # transpiled by sqlglot (quoting, LIKE, NULL ordering), never the raw plan.
-            if self.sql.engine.dialect.name == "postgresql":
-                from assistant.sqlgen import to_postgres
-                sql = to_postgres(sql)
-            cols, rows = run_readonly(self.sql.readonly, sql, self.settings.sql_row_limit, self.settings.sql_time_limit_s)
+            sql, cols, rows = self._run(plan.sql)
         except SQLRefused as exc:
             return Answer(question=question, answer=f"查询被拒绝:{exc}", route="sql", found=False, sql=plan.sql)
         facts = [FactRow(**{k: v for k, v in zip(cols, row) if k in FactRow.__dataclass_fields__}) for row in rows]
+        if not any(f.part >= 0 for f in facts):
+            summed = self._sum_of_children(question, parsed)
+            if summed is not None:
+                return summed
         ans = compose_figure_answer(question, parsed, plan, facts, self.catalogue, self.report_refs())
+        ans.sql = sql
+        ans.cells = [dict(zip(cols, row)) for row in rows[:50]]
+        self._attach_findings(ans)
+        return ans
+
+    def _run(self, plan_sql: str) -> tuple[str, list[str], list[tuple]]:
+        """Guard, transpile where needed, and run one plan read-only: (the SQL run, columns, rows)."""
+        from assistant.guard import allowed_schema, guard_sql, run_readonly
+
+        sql = guard_sql(plan_sql, allowed_schema(self.sql))
+        # The guard parses and checks SQLite SQL; on PostgreSQL the checked statement is then
+        # transpiled by sqlglot (quoting, LIKE, NULL ordering), never the raw plan.
+        if self.sql.engine.dialect.name == "postgresql":
+            from assistant.sqlgen import to_postgres
+            sql = to_postgres(sql)
+        cols, rows = run_readonly(self.sql.readonly, sql, self.settings.sql_row_limit, self.settings.sql_time_limit_s)
+        return sql, cols, rows
+
+    def _sum_of_children(self, question: str, parsed) -> Answer | None:  # noqa: ANN001
+        """A template row with no figure of its own ((三)不予公开 in the 2019/2021 table) is the sum of
+        its sub-rows: answer with that sum, the arithmetic and every sub-row cited, and say so.
+        Only for one metric in one report, where the sum cannot mix reports."""
+        from dataclasses import replace
+
+        from assistant.compose import compose_figure_answer
+        from assistant.guard import SQLRefused
+        from assistant.question import MetricMatch
+        from assistant.sqlgen import build_sql
+
+        if len(parsed.metrics) != 1 or len(parsed.report_ids) != 1 or parsed.operation not in ("lookup", "none"):
+            return None
+        m = parsed.metrics[0]
+        kids, dim = self.catalogue.children_of(m.metric_id, m.dimension), ""
+        if not kids and m.dimension:  # a column breakdown (自然人) of a row that has sub-rows
+            kids, dim = self.catalogue.children_of(m.metric_id), m.dimension
+        if len(kids) < 2:
+            return None
+        sub = replace(parsed, operation="sum", parts=[], label_terms=[],
+                      metrics=[MetricMatch(metric_id=k, phrase=m.phrase, score=m.score, dimension=dim, unit=m.unit)
+                               for k in kids])
+        plan = build_sql(sub)
+        if plan is None:
+            return None
+        try:
+            sql, cols, rows = self._run(plan.sql)
+        except SQLRefused:
+            return None
+        facts = [FactRow(**{k: v for k, v in zip(cols, row) if k in FactRow.__dataclass_fields__}) for row in rows]
+        # Every sub-row must be stated, or the sum would silently leave some out.
+        found = {f.part for f in facts if f.part >= 0 and f.metric_id in kids}
+        if len(found) < len(kids):
+            return None
+        ans = compose_figure_answer(question, sub, plan, facts, self.catalogue, self.report_refs())
+        if not ans.found or ans.value is None:
+            return None
+        parent = self.catalogue.get(m.metric_id)
+        name = (getattr(parent, "name", None) or m.metric_id) + (f"({m.dimension})" if m.dimension else "")
+        ans.answer = (f"报告没有单独写出「{name}」的数字;它是以下{len(kids)}个分项之和,"
+                      f"按分项相加:" + ans.answer)
+        ans.notes.append(f"sum of sub-rows: {name} = " + " + ".join(kids))
         ans.sql = sql
         ans.cells = [dict(zip(cols, row)) for row in rows[:50]]
         self._attach_findings(ans)

@@ -160,6 +160,11 @@ class Catalogue:
         """(metric, dimension) of the row ``metric_id`` is a breakdown of, if known."""
         return self._parents.get(metric_id)
 
+    def children_of(self, metric_id: str, dimension: str = "") -> list[str]:
+        """Metrics whose rows break down (metric_id, dimension), in catalogue order: the sub-rows a
+        template row without a figure of its own ((三)不予公开) is the sum of."""
+        return [mid for mid, (p, d) in self._parents.items() if p == metric_id and d == dimension]
+
     def as_rows(self) -> list[dict]:
         return [{"id": m.id, "name": m.name, "category": m.category, "unit": m.unit,
                  "synonyms": list(dict.fromkeys([*m.synonyms, *[p for ps in m.parts.values() for p in ps]]))}
