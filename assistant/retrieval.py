@@ -17,6 +17,10 @@ _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _ASKS_NUMBER = re.compile(r"多少|几|数量|数目|比例|占比|百分|金额|费用")
 # A figure other than a year: "70件", "84.18", but not "2017年".
 _FIGURE = re.compile(r"(?<![\d.])(?!(?:19|20)\d\d年)\d+(?:\.\d+)?(?![\d.])")
+_NUMERALS = "一二三四五六七八九十"
+# Enumeration markers as reports write them: 一是/二是, 第一,/第二,, (一)/(二); {} is the numeral.
+_MARKERS = ("{}是", "第{}[,、,:]", "[((]{}[))]")
+_ENUM_CAP = 600  # longest quote an enumeration may grow to, in characters
 
 
 @dataclass
@@ -103,9 +107,36 @@ class Retriever:
         scored.sort(key=lambda t: (t[0], t[1], -t[3]), reverse=True)
         out: list[tuple[Passage, int, int]] = []
         for _, _, p, s, e in scored:
+            s, e = s, extend_enumeration(p, s, e)
             if any(o[0].report_id == p.report_id and s < o[2] and o[1] < e for o in out):
                 continue  # overlapping chunks of one report can repeat a sentence
             out.append((p, s, e))
             if len(out) == n:
                 break
         return out
+
+
+def extend_enumeration(p: Passage, s: int, e: int) -> int:
+    """The end of the span [s, e) grown over the items an enumeration it starts lists.
+
+    "一是公开信息量不够。…;二是宣传不足…;三是…影响实效。": quoting only the sentence holding 一是
+    answers "存在哪些问题" with one problem of three. The span grows, inside the passage, to the end
+    of the sentence holding the last of 二是, 三是, … found in order (at most ``_ENUM_CAP`` chars)."""
+    text, off = p.text, p.start
+    sent = text[s - off:e - off]
+    for form in _MARKERS:
+        if not re.search(form.format("一"), sent):
+            continue
+        pos, last = e - off, None
+        for numeral in _NUMERALS[1:]:
+            m = re.compile(form.format(numeral)).search(text, pos)
+            if m is None or m.start() - (s - off) > _ENUM_CAP:
+                break
+            pos = last = m.end()
+        if last is None:
+            return e
+        for us, ue in split_units(text, 0, len(text)):
+            if us < last <= ue:
+                return max(e, off + ue) if ue - (s - off) <= _ENUM_CAP else e
+        return e
+    return e

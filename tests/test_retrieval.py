@@ -120,3 +120,27 @@ def test_best_sentences_do_not_repeat_spans() -> None:
 def test_strip_question_words(question: str, kept: list[str], dropped: list[str]) -> None:
     out = strip_question_words(question)
     assert all(w in out for w in kept) and not any(w in out for w in dropped)
+
+
+_ENUM_CASES = [
+    # (passage text, the sentence quoted, the quote it must grow to)
+    ("问题:一是信息量不够。内容更新慢;二是宣传不足;三是渠道分散。另:其他。",
+     "问题:一是信息量不够。", "问题:一是信息量不够。内容更新慢;二是宣传不足;三是渠道分散。"),
+    ("措施如下:第一,建网站。第二,设示范点。第三,加强考核。此外还有。",
+     "措施如下:第一,建网站。", "措施如下:第一,建网站。第二,设示范点。第三,加强考核。"),
+    ("(一)建设网站。(二)辟建示范点。结束。", "(一)建设网站。", "(一)建设网站。(二)辟建示范点。"),
+    ("一是只有一项。没有下一项。", "一是只有一项。", "一是只有一项。"),  # no 二是: unchanged
+    ("普通句子。二是孤立的。", "普通句子。", "普通句子。"),  # no 一是 in the quote: unchanged
+    ("一是开头。" + "很长" * 400 + ";二是太远。", "一是开头。", "一是开头。"),  # beyond the cap: unchanged
+]
+
+
+@pytest.mark.parametrize("text, quoted, want", _ENUM_CASES)
+def test_extend_enumeration(text, quoted, want):  # noqa: ANN001
+    from assistant.retrieval import extend_enumeration
+
+    off = 1000  # offsets are into the report, the passage starts later
+    p = Passage(report_id=1, source="x.txt", section_path="六", text=text, start=off, end=off + len(text), score=1.0)
+    s = off + text.index(quoted)
+    e = extend_enumeration(p, s, s + len(quoted))
+    assert text[s - off:e - off] == want
