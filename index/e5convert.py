@@ -18,6 +18,7 @@ weight = (q - 8) * d.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -343,17 +344,22 @@ def _write_json(path: Path, obj: object) -> None:
 def _stamp(dtype: str) -> str:
     src = source_path()
     st = src.stat()
-    return json.dumps({"format": FORMAT_VERSION, "dtype": dtype, "source": str(src), "size": st.st_size})
+    # The converter's own source is part of the stamp: a cached folder (shared by tests and
+    # by every data folder pointing at one model_dir) never outlives the code that wrote it.
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    return json.dumps({"format": FORMAT_VERSION, "dtype": dtype, "source": str(src), "size": st.st_size,
+                       "converter": code})
 
 
-def ensure_converted(data_dir: Path, dtype: str = "float32") -> Path:
-    """The converted folder at ``<data_dir>/models/e5-small-st``, converting on first use.
+def ensure_converted(models_path: Path, dtype: str = "float32") -> Path:
+    """The converted folder at ``<models_path>/e5-small-st``, converting on first use.
 
-    Conversion goes to a private temporary folder that is renamed into place, so two
-    processes racing both end with one complete folder; the marker file is written last.
+    ``models_path`` is the models folder itself (``Settings.models_path``). Conversion goes to a
+    private temporary folder that is renamed into place, so two processes racing both end with
+    one complete folder; the marker file is written last.
     """
     name = "e5-small-st" if dtype == "float32" else f"e5-small-st-{dtype}"
-    target = Path(data_dir) / "models" / name
+    target = Path(models_path).expanduser() / name
     stamp = _stamp(dtype)
     marker = target / MARKER
     if marker.is_file() and marker.read_text(encoding="utf-8") == stamp:
@@ -382,20 +388,23 @@ def ensure_converted(data_dir: Path, dtype: str = "float32") -> Path:
 
 
 def bf16_supported() -> bool:
-    """True when this CPU has native BF16 matmul support (AVX512-BF16 or AMX)."""
-    try:
-        import torch
+    """True when this CPU has native BF16 matmul support (AVX512-BF16 or AMX).
 
-        cap = torch.backends.cpu.get_cpu_capability()
-        if "AMX" in cap.upper():
-            return True
-    except Exception:
-        pass
+    /proc/cpuinfo first: it answers without importing torch (seconds), which matters to
+    callers that only want to name the engine they would use.
+    """
     try:
         flags = Path("/proc/cpuinfo").read_text()
     except OSError:
+        flags = ""
+    if flags:
+        return any(f in flags for f in ("avx512_bf16", "amx_bf16"))
+    try:
+        import torch
+
+        return "AMX" in torch.backends.cpu.get_cpu_capability().upper()
+    except Exception:
         return False
-    return any(f in flags for f in ("avx512_bf16", "amx_bf16"))
 
 
 if __name__ == "__main__":

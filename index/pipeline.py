@@ -93,8 +93,8 @@ class Indexer:
     @property
     def vectors(self):  # noqa: ANN201
         if self._vectors is None:
-            from index.vectors import QdrantStore
-            self._vectors = QdrantStore(self.settings)
+            from index.vectors import open_vector_store
+            self._vectors = open_vector_store(self.settings)
             self._purge_incomplete()
         return self._vectors
 

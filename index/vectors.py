@@ -1,21 +1,36 @@
 """The vector store: one Qdrant collection of chunks with a dense ("dense", cosine) and a
 sparse BM25 ("bm25", IDF applied by Qdrant) vector per point, searched hybrid with
-reciprocal-rank fusion (k=60) through Qdrant's Query API (works in embedded mode too).
+reciprocal-rank fusion (k=60) over a dense and a sparse prefetch.
 
-Embedded Qdrant (``QdrantClient(path=...)``) by default; a Qdrant server when
-``settings.qdrant_url`` is set (``":memory:"`` there means qdrant-client's in-memory engine).
+Two engines behind one ``VectorStore`` protocol, chosen by ``open_vector_store(settings)``:
+
+* ``EdgeStore`` (default, ``vector_engine = "edge"``): qdrant-edge, Qdrant's Rust engine in the
+  process, one shard folder at ``<data_dir>/vectors``. Searches exactly (brute force): at this
+  project's sizes (<= 50k points) that is ~12 ms p50 hybrid and gives qdrant-client's dense results,
+  where HNSW on 384-d lost recall (benchmarks/results.md).
+* ``QdrantStore``: qdrant-client, for a Qdrant server or cluster (``settings.qdrant_url``;
+  ``":memory:"`` there means qdrant-client's in-memory engine) and for ``vector_engine = "qdrant"``
+  (qdrant-client's embedded mode at ``<data_dir>/qdrant``).
+
+Both admit one process per data folder and say so with the same message (``in_use_error``).
 """
 from __future__ import annotations
 
+import json
+import logging
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from qdrant_client import QdrantClient, models
 
+log = logging.getLogger(__name__)
+
 K_RRF = 60
+ENGINES = ("edge", "qdrant")
 POINTS_PER_REPORT = 1_000_000
 DENSE = "dense"
 SPARSE = "bm25"
@@ -58,6 +73,10 @@ class VectorHit:
 
 @runtime_checkable
 class VectorStore(Protocol):
+    def exists(self) -> bool: ...
+
+    def dim(self) -> int | None: ...
+
     def ensure(self, dim: int) -> None: ...
 
     def upsert(self, points: list[VectorPoint]) -> None: ...
@@ -66,9 +85,25 @@ class VectorStore(Protocol):
 
     def search(self, dense: np.ndarray, sparse: Any, filters: SearchFilters | None, k: int) -> list[VectorHit]: ...
 
-    def count(self) -> int: ...
+    def count(self, filters: SearchFilters | None = None) -> int: ...
 
     def close(self) -> None: ...
+
+
+def in_use_error(path: Path | str) -> RuntimeError:
+    """One message for a data folder held by another process, whichever engine holds it
+    (ui/cli.py recognises it and prints it without a traceback)."""
+    return RuntimeError(
+        f"the data folder {path} is in use by another reportqa process "
+        "(probably `reportqa serve`); stop it or use the HTTP API"
+    )
+
+
+def dim_mismatch_error(where: str, have: int, want: int) -> RuntimeError:
+    return RuntimeError(
+        f"{where} holds {have}-d vectors but the embedder makes {want}-d ones; to re-index after "
+        "changing the embedder, ingest the reports again into a new data folder"
+    )
 
 
 def sparse_vector(sv: Any, m: Any = models) -> Any:
@@ -120,10 +155,7 @@ class QdrantStore:
                 self.client = QdrantClient(path=str(path))
             except RuntimeError as exc:
                 if "already accessed" in str(exc):
-                    raise RuntimeError(
-                        f"the data folder {path} is in use by another reportqa process "
-                        "(probably `reportqa serve`); stop it or use the HTTP API"
-                    ) from exc
+                    raise in_use_error(path) from exc
                 raise
 
     # --- schema -------------------------------------------------------------------------
@@ -141,10 +173,7 @@ class QdrantStore:
         have = self.dim()
         if have is not None:
             if have != dim:
-                raise RuntimeError(
-                    f"vector collection {self.collection!r} holds {have}-d vectors but the embedder "
-                    f"makes {dim}-d ones; to re-index after changing the embedder, ingest the reports again into a new data folder"
-                )
+                raise dim_mismatch_error(f"vector collection {self.collection!r}", have, dim)
             return
         self.client.create_collection(
             self.collection,
@@ -222,6 +251,211 @@ class QdrantStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class EdgeStore:
+    """``VectorStore`` on qdrant-edge: one shard in the folder ``path``, created on ``ensure``.
+
+    Exact search by default (see the module doc). Every upsert and delete is flushed before it
+    returns, so a killed process loses at most the write in flight (the pipeline then purges the
+    half-written report). One process at a time: an advisory lock on ``path/reportqa.lock`` is taken when
+    the store opens, even before a shard exists, so ``reportqa serve`` on an empty folder holds it
+    too (qdrant-edge's own WAL lock exists only while a shard is loaded).
+    """
+
+    LOCK = "reportqa.lock"
+    CONFIG = "edge_config.json"  # written by EdgeShard.create: its presence means "a shard is here"
+    INDEXED = {"report_id": "Integer", "year": "Integer", "body": "Keyword", "region": "Keyword"}
+
+    def __init__(self, path: Path | str, exact: bool = True):
+        import qdrant_edge as qe
+
+        self.qe = qe
+        self.path = Path(path)
+        self.shard: Any = None
+        self.params = qe.SearchParams(exact=True) if exact else None
+        # IDF over the live points that have a sparse vector, as qdrant-client computes it. Without
+        # a corpus, qdrant-edge counts deleted points until they are vacuumed, so every re-ingest
+        # would skew BM25 (measured: other top hits after deleting 2 of the 5 sample reports).
+        self.sparse_params = qe.SearchParams(
+            exact=exact, idf=qe.IdfParams(corpus=qe.Filter(must=[qe.HasVectorCondition(SPARSE)])))
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._lock = self._take_lock()
+        try:
+            if (self.path / self.CONFIG).is_file():
+                self.shard = self._load()
+        except BaseException:
+            self._release_lock()
+            raise
+
+    # --- the folder lock --------------------------------------------------------------------
+
+    def _take_lock(self) -> Any:
+        # portalocker (a qdrant-client dependency, which locks its own folder with it) is
+        # fcntl.flock on POSIX and msvcrt on Windows; imported here as qdrant-client does.
+        import portalocker
+
+        fh = open(self.path / self.LOCK, "a+")  # noqa: SIM115 - held open for the store's life
+        try:
+            portalocker.lock(fh, portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING)
+        except portalocker.exceptions.LockException as exc:
+            fh.close()
+            raise in_use_error(self.path) from exc
+        except BaseException:
+            fh.close()
+            raise
+        return fh
+
+    def _release_lock(self) -> None:
+        fh, self._lock = getattr(self, "_lock", None), None
+        if fh is not None:
+            fh.close()  # closing the descriptor drops the flock
+
+    def _load(self) -> Any:
+        try:
+            return self.qe.EdgeShard.load(str(self.path))
+        except Exception as exc:  # qdrant-edge raises a bare Exception
+            if "WouldBlock" in str(exc):  # its WAL lock: a process that ignores our lock file
+                raise in_use_error(self.path) from exc
+            raise RuntimeError(f"cannot open the vector store at {self.path}: {exc}") from exc
+
+    # --- schema -------------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        return self.shard is not None
+
+    def dim(self) -> int | None:
+        if self.shard is None:
+            return None
+        cfg = json.loads((self.path / self.CONFIG).read_text(encoding="utf-8"))
+        return int(cfg["vectors"][DENSE]["size"])
+
+    def ensure(self, dim: int) -> None:
+        have = self.dim()
+        if have is not None:
+            if have != dim:
+                raise dim_mismatch_error(f"vector store {self.path}", have, dim)
+            return
+        qe = self.qe
+        cfg = qe.EdgeConfig(
+            vectors={DENSE: qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine)},
+            sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+        )
+        self.shard = qe.EdgeShard.create(str(self.path), cfg)
+        # Payload indexes let a filtered search visit only the matching points.
+        for key, schema in self.INDEXED.items():
+            self.shard.update(qe.UpdateOperation.create_field_index(key, getattr(qe.PayloadSchemaType, schema)))
+        self.shard.flush()
+
+    # --- writes ---------------------------------------------------------------------------
+
+    def upsert(self, points: list[VectorPoint], batch: int = 256) -> None:
+        if not points:
+            return
+        if self.shard is None:
+            raise RuntimeError("call ensure(dim) before upsert")
+        qe = self.qe
+        for i in range(0, len(points), batch):
+            structs = []
+            for p in points[i : i + batch]:
+                vec: dict[str, Any] = {DENSE: np.asarray(p.dense, dtype=np.float32).tolist()}
+                sv = sparse_vector(p.sparse, qe)
+                if sv is not None:
+                    vec[SPARSE] = sv
+                structs.append(qe.Point(id=int(p.id), vector=vec, payload=p.payload))
+            self.shard.update(qe.UpdateOperation.upsert_points(structs))
+        self.shard.flush()
+
+    def delete_report(self, report_id: int) -> None:
+        if self.shard is None:
+            return
+        flt = search_filter(SearchFilters(report_ids=[int(report_id)]), self.qe)
+        # The pipeline deletes before every write; skip the flush when there is nothing to delete.
+        if not self.shard.count(self.qe.CountRequest(exact=True, filter=flt)):
+            return
+        self.shard.update(self.qe.UpdateOperation.delete_points_by_filter(flt))
+        self.shard.flush()
+
+    def optimize(self) -> bool:
+        """Merge segments, drop deleted points and build the HNSW index (seconds per 10k points:
+        never done on the write path; exact search does not need it)."""
+        if self.shard is None:
+            return False
+        changed = bool(self.shard.optimize())
+        self.shard.flush()
+        return changed
+
+    # --- reads ----------------------------------------------------------------------------
+
+    def search(self, dense: np.ndarray, sparse: Any, filters: SearchFilters | None = None, k: int = 5) -> list[VectorHit]:
+        if self.shard is None:
+            return []
+        qe = self.qe
+        flt = search_filter(filters, qe)
+        depth = max(4 * k, 20)
+        dq = np.asarray(dense, dtype=np.float32).reshape(-1).tolist()
+        sv = sparse_vector(sparse, qe)
+        if sv is None:
+            req = qe.QueryRequest(limit=k, query=qe.Query.Nearest(dq, using=DENSE), filter=flt,
+                                  with_payload=True, params=self.params)
+        else:
+            req = qe.QueryRequest(
+                limit=k,
+                prefetches=[
+                    qe.Prefetch(limit=depth, query=qe.Query.Nearest(dq, using=DENSE), filter=flt, params=self.params),
+                    qe.Prefetch(limit=depth, query=qe.Query.Nearest(sv, using=SPARSE), filter=flt,
+                                params=self.sparse_params),
+                ],
+                query=qe.Fusion.Rrf(k=K_RRF),
+                filter=flt,
+                with_payload=True,
+            )
+        return [VectorHit(id=int(p.id), score=float(p.score), payload=dict(p.payload or {}))
+                for p in self.shard.query(req)]
+
+    def count(self, filters: SearchFilters | None = None) -> int:
+        if self.shard is None:
+            return 0
+        return int(self.shard.count(self.qe.CountRequest(exact=True, filter=search_filter(filters, self.qe))))
+
+    def close(self) -> None:
+        shard, self.shard = self.shard, None
+        try:
+            if shard is not None:
+                shard.flush()
+                shard.close()
+        finally:
+            self._release_lock()
+
+    def __enter__(self) -> EdgeStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def has_legacy_qdrant(settings) -> bool:  # noqa: ANN001
+    """A data folder written by qdrant-client's embedded mode (before qdrant-edge was the default)."""
+    return (settings.qdrant_path / "collection" / settings.collection).is_dir()
+
+
+def open_vector_store(settings) -> VectorStore:  # noqa: ANN001
+    """The store ``settings`` ask for: a Qdrant server (``qdrant_url``), else the embedded engine
+    named by ``vector_engine``. A folder that holds only an old qdrant-client store keeps working."""
+    engine = settings.vector_engine.strip().lower()
+    if engine not in ENGINES:
+        raise ValueError(f"unknown vector_engine {settings.vector_engine!r}: use one of {', '.join(ENGINES)}")
+    if settings.qdrant_url or engine == "qdrant":
+        return QdrantStore(settings)
+    if not settings.vectors_path.exists() and has_legacy_qdrant(settings):
+        log.warning(
+            "%s holds a qdrant-client vector store from an older reportqa; using it. qdrant-edge (now the "
+            "default) is faster: ingest the reports again into a new data folder, or set "
+            'vector_engine = "qdrant" (REPORTQA_VECTOR_ENGINE=qdrant) to keep this one and silence this warning',
+            settings.data_dir,
+        )
+        return QdrantStore(settings)
+    return EdgeStore(settings.vectors_path)
 
 
 def chunk_payload(report_id: int, source: str, meta, chunk) -> dict:

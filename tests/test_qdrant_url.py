@@ -1,4 +1,4 @@
-"""The Qdrant-server code path of QdrantStore (``REPORTQA_QDRANT_URL``).
+"""The Qdrant-server code path of QdrantStore (``REPORTQA_QDRANT_URL``), as ``open_vector_store`` picks it.
 
 No Qdrant server installs here, so these tests drive the url path with ``":memory:"``: qdrant-client's
 in-process engine behind the same client API a server answers (collection with named dense + sparse
@@ -15,7 +15,7 @@ import pytest
 
 from index.settings import load_settings
 from index.sparse import SparseEncoder
-from index.vectors import QdrantStore, SearchFilters, VectorPoint, VectorStore, point_id
+from index.vectors import QdrantStore, SearchFilters, VectorPoint, VectorStore, open_vector_store, point_id
 
 DIM = 8
 ENC = SparseEncoder()
@@ -45,7 +45,8 @@ def _points() -> list[VectorPoint]:
 
 @pytest.fixture
 def store(tmp_path: Path):
-    st = QdrantStore(load_settings(data_dir=tmp_path, qdrant_url=":memory:", collection="test_chunks"))
+    st = open_vector_store(load_settings(data_dir=tmp_path, qdrant_url=":memory:", collection="test_chunks"))
+    assert type(st) is QdrantStore, "a qdrant_url goes through qdrant-client, whatever vector_engine says"
     st.ensure(DIM)
     st.upsert(_points())
     yield st
@@ -56,14 +57,17 @@ def test_memory_url_takes_the_server_path(store: QdrantStore, tmp_path: Path) ->
     assert isinstance(store, VectorStore)
     assert store.remote, "a qdrant_url (even ':memory:') must take the server code path"
     assert store.collection == "test_chunks" and store.exists() and store.dim() == DIM
-    assert not (tmp_path / "qdrant").exists(), "the embedded folder must not be created"
+    for folder in ("qdrant", "vectors"):
+        assert not (tmp_path / folder).exists(), f"the embedded folder {folder}/ must not be created"
 
 
 def test_env_variable_selects_the_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("REPORTQA_QDRANT_URL", ":memory:")
     monkeypatch.setenv("REPORTQA_COLLECTION", "from_env")
+    monkeypatch.setenv("REPORTQA_VECTOR_ENGINE", "edge")
     settings = load_settings(data_dir=tmp_path)
-    with QdrantStore(settings) as st:
+    with open_vector_store(settings) as st:
+        assert type(st) is QdrantStore
         assert st.remote and st.collection == "from_env" and not st.exists()
         st.ensure(DIM)
         assert st.client.collection_exists("from_env")

@@ -53,7 +53,8 @@ _LOCK_SIGNS = ("already accessed by another instance", "in use by another report
 
 
 def is_store_locked(exc: object) -> bool:
-    """Embedded Qdrant refuses a second client on the same folder; index/vectors.py may rewrap it."""
+    """A data folder held by another process: qdrant-client's own message, or the one both embedded
+    stores raise (``index.vectors.in_use_error``), possibly as the cause of another error."""
     seen = 0
     while exc is not None and seen < 5:
         if any(sign in str(exc) for sign in _LOCK_SIGNS):
