@@ -68,6 +68,7 @@ class Assistant:
         self._sessions: dict[str, object] = {}
         self._refs = None
         self._findings: dict[int, list] = {}
+        self._space_checked: str | None = None
         self._indexer.on_change.append(self._invalidate)
 
     # -- shared resources ------------------------------------------------------------------
@@ -77,6 +78,7 @@ class Assistant:
 
     def _invalidate(self) -> None:
         self._refs = None
+        self._space_checked = None
         self._findings = {}
 
     def reports(self) -> list[ReportRow]:
@@ -272,10 +274,25 @@ class Assistant:
                     ans.arithmetic = "; ".join(x for x in (ans.arithmetic, f.arithmetic) if x)
 
     # -- retrieval route -------------------------------------------------------------------
+    def _space_problem(self) -> str:
+        """Why retrieval cannot run here ("" when it can): the folder's vectors are in another
+        embedding space than the configured embedder's queries."""
+        from index.pipeline import SPACE_KEY, embedding_space, space_mismatch
+
+        if self._space_checked is None:
+            have = self.sql.get_meta(SPACE_KEY)
+            want = embedding_space(self._indexer.embedder)
+            self._space_checked = space_mismatch(have, want) if have is not None and have != want else ""
+        return self._space_checked
+
     def _answer_text(self, question: str, parsed, figure: bool) -> Answer:  # noqa: ANN001
         from assistant.compose import compose_text_answer
         from index.vectors import SearchFilters
 
+        problem = self._space_problem()
+        if problem:
+            return Answer(question=question, answer=f"无法检索正文:{problem}", route="text", found=False,
+                          notes=[problem])
         report_ids = list(getattr(parsed, "report_ids", []) or [])
         filters = SearchFilters(report_ids=report_ids or None, body=None, year=None)
         passages = self.retriever.search(_topic(question, parsed) if report_ids else question, filters, k=8)

@@ -174,6 +174,9 @@ def main() -> None:
             runs = [cold_ask(data, a.embedder, "海陵区2017年共收到多少件政府信息公开申请?") for _ in range(2)]
             res["cold_ask_s"] = min(r[0] for r in runs)
             res["cold_ask_peak_rss_mib"] = max(r[1] for r in runs)
+            from benchmarks.serve_bench import measure as serve_latency
+
+            res |= serve_latency(data, a.queries, env={"REPORTQA_EMBEDDER": a.embedder})
             res["disk_mib"] = data_mib(data)
         finally:
             shutil.rmtree(work, ignore_errors=True)

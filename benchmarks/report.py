@@ -69,14 +69,15 @@ def write_markdown(res: dict, path: Path) -> None:
                 x = r[eng]
                 rows.append([r["n"], label, x["write_s"], x["reopen_s"], x["hybrid_ms_p50"], x["hybrid_ms_p95"],
                              x["hybrid_filter_ms_p50"], x["dense_ms_p50"], x.get("hybrid_exact_ms_p50"),
-                             x.get("peak_rss_mib"), x["disk_mib"]])
+                             x.get("peak_rss_mib"), x["disk_mib"], x.get("disk_used_mib")])
         lines += ["## Vector store (SYNTHETIC points)", "",
                   "Random unit 384-d dense vectors + random sparse term vectors (Zipf ids, BM25 IDF modifier), "
                   "50 points per report; hybrid = dense + sparse prefetch fused by RRF (k=60), k=10. "
                   "Write = upsert (+ optimize/flush for edge). Filter = one report id. "
                   f"Load average at start: {s.get('loadavg')}.", ""]
         lines += _table(["points", "engine", "write s", "reopen s", "hybrid p50 ms", "hybrid p95 ms",
-                         "hybrid+filter p50 ms", "dense p50 ms", "hybrid exact p50 ms", "peak RSS MiB", "disk MiB"],
+                         "hybrid+filter p50 ms", "dense p50 ms", "hybrid exact p50 ms", "peak RSS MiB", "disk MiB (apparent)",
+                         "disk MiB (used)"],
                         rows)
         prow = []
         for r in s["rows"]:
@@ -97,17 +98,23 @@ def write_markdown(res: dict, path: Path) -> None:
 
 def _e2e(e: dict) -> list[str]:
     rows = []
-    for r in e["rows"]:
-        rows.append([r["reports"], r["chunks"], r["ingest_s"], r["reports_per_min"], r["embed_tokens_per_s"],
-                     r["ingest_peak_rss_mib"], r.get("sql_ms_p50"), r.get("sql_ms_p95"), r.get("text_ms_p50"),
-                     r.get("text_ms_p95"), r.get("cold_ask_s"), r.get("query_peak_rss_mib")])
+    for r in sorted(e["rows"], key=lambda r: (r.get("embedder") or e.get("embedder") or "", r["reports"])):
+        rows.append([f"`{r.get('embedder') or e.get('embedder')}`", r["reports"], r["chunks"], r["ingest_s"],
+                     r["reports_per_min"], r["embed_tokens_per_s"], r["ingest_peak_rss_mib"],
+                     r.get("sql_ms_p50"), r.get("sql_ms_p95"), r.get("text_ms_p50"), r.get("text_ms_p95"),
+                     r.get("http_sql_ms_p50"), r.get("http_sql_ms_p95"), r.get("http_text_ms_p50"),
+                     r.get("http_text_ms_p95"), r.get("serve_ready_s"), r.get("cold_ask_s"),
+                     r.get("query_peak_rss_mib"), r.get("loadavg", "-")])
     out = ["## End to end (ingest, ask)", "",
-           f"Embedder: `{e.get('embedder')}`. Corpora above 5 reports are SYNTHETIC: the five sample reports "
+           "Corpora above 5 reports are SYNTHETIC: the five sample reports "
            "with bodies renamed, years shifted and figures scaled, generated in a temp folder (never committed). "
-           f"Load average at start: {e.get('loadavg')}.", ""]
-    out += _table(["reports", "chunks", "ingest s", "reports/min", "embedded tokens/s", "ingest peak RSS MiB",
-                   "SQL route p50 ms", "SQL p95 ms", "retrieval route p50 ms", "retrieval p95 ms",
-                   "cold `reportqa ask` s", "query peak RSS MiB"], rows)
+           "In-process = `Assistant.ask` in a warm process; HTTP = `POST /api/v1/ask` to a warm `reportqa serve`, "
+           "one client, after one warm-up question (`benchmarks/serve_bench.py`). Serve ready = start to first "
+           "healthy `/api/v1/health`.", ""]
+    out += _table(["embedder", "reports", "chunks", "ingest s", "reports/min", "embedded tokens/s",
+                   "ingest peak RSS MiB", "SQL p50 ms", "SQL p95 ms", "retrieval p50 ms", "retrieval p95 ms",
+                   "HTTP SQL p50 ms", "HTTP SQL p95 ms", "HTTP retrieval p50 ms", "HTTP retrieval p95 ms",
+                   "serve ready s", "cold `reportqa ask` s", "query peak RSS MiB", "load avg at start"], rows)
     if e.get("extrapolated_sizes") and e["rows"]:
         big = max(e["rows"], key=lambda r: r["reports"])
         per = big["ingest_s"] / big["reports"]

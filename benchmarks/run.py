@@ -96,13 +96,20 @@ def phase_embed(data_root: Path, quick: bool) -> dict:
     return {"rows": rows, "bf16_supported": bf16_supported(), "loadavg": load}
 
 
-def phase_store(sizes: list[int], quick: bool) -> dict:
+def phase_store(sizes: list[int], quick: bool, engines: list[str], previous: dict | None = None) -> dict:
+    """Both engines at each size; an engine left out of ``engines`` keeps its previous numbers for that
+    size (same seeded points and queries, so parity still compares like with like)."""
     rows, load = [], machine.loadavg()
     nq = 30 if quick else 100
+    before = {r["n"]: r for r in (previous or {}).get("rows", [])}
     for n in sizes:
         pair = {}
         for eng in ("qdrant", "edge"):
-            pair[eng] = sub("benchmarks.store_bench", "--engine", eng, "--n", str(n), "--queries", str(nq))
+            if eng in engines or eng not in before.get(n, {}):
+                pair[eng] = sub("benchmarks.store_bench", "--engine", eng, "--n", str(n), "--queries", str(nq))
+                pair[eng]["measured"] = time.strftime("%Y-%m-%d")
+            else:
+                pair[eng] = before[n][eng]
         rows.append({"n": n, **pair, "parity": parity(pair["qdrant"], pair["edge"])})
     return {"rows": rows, "loadavg": load}
 
@@ -124,8 +131,10 @@ def parity(a: dict, b: dict) -> dict:
 def phase_e2e(sizes: list[int], quick: bool, embedder: str) -> dict:
     rows, load = [], machine.loadavg()
     for n in sizes:
-        rows.append(sub("benchmarks.e2e_bench", "--reports", str(n), "--embedder", embedder,
-                        "--queries", "10" if quick else "40", timeout=4 * 3600))
+        load_n = machine.loadavg()
+        row = sub("benchmarks.e2e_bench", "--reports", str(n), "--embedder", embedder,
+                  "--queries", "10" if quick else "40", timeout=4 * 3600)
+        rows.append({**row, "embedder": embedder, "loadavg": load_n, "quick": quick})
     return {"rows": rows, "embedder": embedder, "loadavg": load}
 
 
@@ -144,6 +153,8 @@ def main(argv: list[str] | None = None) -> None:
                          '"converted" (the converted folder alone, fp32, for queries too)')
     ap.add_argument("--max-ingest-reports", type=int, default=100,
                     help="larger end-to-end sizes are extrapolated from the largest one measured")
+    ap.add_argument("--store-engines", default="qdrant,edge",
+                    help="engines to measure in the store phase; others keep their last numbers")
     ap.add_argument("--data-root", type=Path, default=Path(tempfile.gettempdir()) / "reportqa-bench")
     args = ap.parse_args(argv)
     phases = [p.strip() for p in args.only.split(",") if p.strip()]
@@ -169,11 +180,18 @@ def main(argv: list[str] | None = None) -> None:
         elif ph == "embed":
             results["embed"] = phase_embed(args.data_root, args.quick)
         elif ph == "store":
-            results["store"] = phase_store(chunks, args.quick)
+            results["store"] = phase_store(chunks, args.quick, args.store_engines.split(","), results.get("store"))
         elif ph == "e2e":
             measured = [s for s in sizes if s <= args.max_ingest_reports]
             res = phase_e2e(measured, args.quick, embedder)
-            res["extrapolated_sizes"] = [s for s in sizes if s > args.max_ingest_reports]
+            # Keep earlier rows of other sizes or embedders: a 1,000-report run is not repeated lightly.
+            old = results.get("e2e", {})
+            for r in old.get("rows", []):
+                r.setdefault("embedder", old.get("embedder"))
+            fresh = {(r.get("embedder"), r["reports"]) for r in res["rows"]}
+            res["rows"] = [r for r in old.get("rows", []) if (r.get("embedder"), r["reports"]) not in fresh] + res["rows"]
+            measured_sizes = {r["reports"] for r in res["rows"]}
+            res["extrapolated_sizes"] = [s for s in sizes if s > args.max_ingest_reports and s not in measured_sizes]
             results["e2e"] = res
         elif ph == "baseline":
             results["baseline"] = phase_baseline(args.quick, embedder)

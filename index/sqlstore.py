@@ -143,6 +143,13 @@ facts = SATable(
 )
 
 # Tables that text-to-SQL (and users' own SQL) may read; reports.text is readable too.
+# Facts about the data folder itself (e.g. the embedding space its vectors are in); never queryable.
+store_meta = SATable(
+    "store_meta", meta,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
 QUERYABLE = ("reports", "sections", "tables", "cells", "metrics", "facts", "chunks")
 PATH_SEP = " › "
 
@@ -274,6 +281,15 @@ class SQLStore:
     def set_complete(self, report_id: int, complete: bool) -> None:
         with self.engine.begin() as conn:
             conn.execute(reports.update().where(reports.c.id == report_id).values(complete=complete))
+
+    def get_meta(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(store_meta.c.value).where(store_meta.c.key == key)).scalar()
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(store_meta.delete().where(store_meta.c.key == key))
+            conn.execute(store_meta.insert().values(key=key, value=value))
 
     def incomplete_ids(self) -> list[int]:
         with self.engine.connect() as conn:

@@ -167,6 +167,9 @@ def test_pipeline_writes_the_same_rows_as_on_sqlite(pg_loaded, sqlite_copy: Path
     lite = create_engine(f"sqlite:///{sqlite_copy / 'reportqa.db'}")
     try:
         for name, table in meta.tables.items():
+            if name == "store_meta":  # each folder records the embedding space of its own embedder
+                assert _rows(pg, table) == [("embedding_space", HashEmbedder.name)]
+                continue
             assert _rows(pg, table) == _rows(lite, table), f"table {name} differs"
     finally:
         pg.dispose()
