@@ -127,13 +127,14 @@ def cold_ask(data: Path, embedder: str, question: str) -> tuple[float, float]:
     return secs, usage.ru_maxrss / 1024
 
 
-def data_mib(data: Path) -> float:
-    """Size of the data folder's stores, without a model cached inside it."""
+def data_mib(data: Path, used: bool = False) -> float:
+    """Size of the data folder's stores, without a model cached inside it: apparent, or with
+    ``used`` the blocks really allocated (qdrant-edge preallocates sparse files)."""
     from index.settings import load_settings
 
     models = load_settings(data_dir=data).models_path.resolve()
-    files = (f for f in data.rglob("*") if f.is_file() and models not in f.resolve().parents)
-    return sum(f.stat().st_size for f in files) / 2**20
+    files = [f for f in data.rglob("*") if f.is_file() and models not in f.resolve().parents]
+    return sum(f.stat().st_blocks * 512 if used else f.stat().st_size for f in files) / 2**20
 
 
 def child(phase: str, *args: str) -> dict:
@@ -178,6 +179,7 @@ def main() -> None:
 
             res |= serve_latency(data, a.queries, env={"REPORTQA_EMBEDDER": a.embedder})
             res["disk_mib"] = data_mib(data)
+            res["disk_used_mib"] = data_mib(data, used=True)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     a.out.write_text(json.dumps(res))

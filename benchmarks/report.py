@@ -104,7 +104,7 @@ def _e2e(e: dict) -> list[str]:
                      r.get("sql_ms_p50"), r.get("sql_ms_p95"), r.get("text_ms_p50"), r.get("text_ms_p95"),
                      r.get("http_sql_ms_p50"), r.get("http_sql_ms_p95"), r.get("http_text_ms_p50"),
                      r.get("http_text_ms_p95"), r.get("serve_ready_s"), r.get("cold_ask_s"),
-                     r.get("query_peak_rss_mib"), r.get("loadavg", "-")])
+                     r.get("query_peak_rss_mib"), r.get("disk_used_mib"), r.get("loadavg", "-")])
     out = ["## End to end (ingest, ask)", "",
            "Corpora above 5 reports are SYNTHETIC: the five sample reports "
            "with bodies renamed, years shifted and figures scaled, generated in a temp folder (never committed). "
@@ -114,7 +114,8 @@ def _e2e(e: dict) -> list[str]:
     out += _table(["embedder", "reports", "chunks", "ingest s", "reports/min", "embedded tokens/s",
                    "ingest peak RSS MiB", "SQL p50 ms", "SQL p95 ms", "retrieval p50 ms", "retrieval p95 ms",
                    "HTTP SQL p50 ms", "HTTP SQL p95 ms", "HTTP retrieval p50 ms", "HTTP retrieval p95 ms",
-                   "serve ready s", "cold `reportqa ask` s", "query peak RSS MiB", "load avg at start"], rows)
+                   "serve ready s", "cold `reportqa ask` s", "query peak RSS MiB", "data folder MiB (used)",
+                   "load avg at start"], rows)
     if e.get("extrapolated_sizes") and e["rows"]:
         big = max(e["rows"], key=lambda r: r["reports"])
         per = big["ingest_s"] / big["reports"]
