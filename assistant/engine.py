@@ -183,22 +183,25 @@ class Assistant:
         if plan is None:
             return None
         try:
-            sql, cols, rows = self._run(plan.sql)
+            sql, cols, rows, facts = self._run(plan.sql)
         except SQLRefused as exc:
             return Answer(question=question, answer=f"查询被拒绝:{exc}", route="sql", found=False, sql=plan.sql)
-        facts = [FactRow(**{k: v for k, v in zip(cols, row) if k in FactRow.__dataclass_fields__}) for row in rows]
         if not any(f.part >= 0 for f in facts):
             summed = self._sum_of_children(question, parsed)
             if summed is not None:
                 return summed
         ans = compose_figure_answer(question, parsed, plan, facts, self.catalogue, self.report_refs())
+        return self._shown(ans, sql, cols, rows)
+
+    def _shown(self, ans: Answer, sql: str, cols: list[str], rows: list[tuple]) -> Answer:
+        """What every SQL answer shows besides its text: the SQL run, its cells, and audit findings."""
         ans.sql = sql
         ans.cells = [dict(zip(cols, row)) for row in rows[:50]]
         self._attach_findings(ans)
         return ans
 
-    def _run(self, plan_sql: str) -> tuple[str, list[str], list[tuple]]:
-        """Guard, transpile where needed, and run one plan read-only: (the SQL run, columns, rows)."""
+    def _run(self, plan_sql: str) -> tuple[str, list[str], list[tuple], list[FactRow]]:
+        """Guard, transpile where needed, and run one plan read-only: (the SQL run, columns, rows, facts)."""
         from assistant.guard import allowed_schema, guard_sql, run_readonly
 
         sql = guard_sql(plan_sql, allowed_schema(self.sql))
@@ -208,7 +211,8 @@ class Assistant:
             from assistant.sqlgen import to_postgres
             sql = to_postgres(sql)
         cols, rows = run_readonly(self.sql.readonly, sql, self.settings.sql_row_limit, self.settings.sql_time_limit_s)
-        return sql, cols, rows
+        facts = [FactRow(**{k: v for k, v in zip(cols, row) if k in FactRow.__dataclass_fields__}) for row in rows]
+        return sql, cols, rows, facts
 
     def _sum_of_children(self, question: str, parsed) -> Answer | None:  # noqa: ANN001
         """A template row with no figure of its own ((三)不予公开 in the 2019/2021 table) is the sum of
@@ -236,10 +240,9 @@ class Assistant:
         if plan is None:
             return None
         try:
-            sql, cols, rows = self._run(plan.sql)
+            sql, cols, rows, facts = self._run(plan.sql)
         except SQLRefused:
             return None
-        facts = [FactRow(**{k: v for k, v in zip(cols, row) if k in FactRow.__dataclass_fields__}) for row in rows]
         # Every sub-row must be stated, or the sum would silently leave some out.
         found = {f.part for f in facts if f.part >= 0 and f.metric_id in kids}
         if len(found) < len(kids):
@@ -252,10 +255,7 @@ class Assistant:
         ans.answer = (f"报告没有单独写出「{name}」的数字;它是以下{len(kids)}个分项之和,"
                       f"按分项相加:" + ans.answer)
         ans.notes.append(f"sum of sub-rows: {name} = " + " + ".join(kids))
-        ans.sql = sql
-        ans.cells = [dict(zip(cols, row)) for row in rows[:50]]
-        self._attach_findings(ans)
-        return ans
+        return self._shown(ans, sql, cols, rows)
 
     def _attach_findings(self, ans: Answer) -> None:
         """A failed audit rule that touches a cited figure goes into the answer's conflicts, so a

@@ -156,13 +156,12 @@ def report_keys(ref: ReportRef) -> tuple[frozenset[str], frozenset[str]]:
 # (at 1,000 reports this was 380 ms of each question).
 @functools.lru_cache(maxsize=16384)
 def _keys_of(body: str, region: str, title: str, aliases: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
-    ref = ReportRef(id=0, title=title, body=body, region=region, aliases=list(aliases))
     keys: set[str] = set()
     specific: set[str] = set()
     # The most specific unit of the issuing body (else of the region) is what the report is "about":
     # 宁德市 names the city government's report more than the 宁德市交通运输局's.
-    specific_from = next((n for n in (ref.body, ref.region, ref.title) if n and _name_units(n)), None)
-    for name in [ref.body, ref.region, ref.title, *(ref.aliases or [])]:
+    specific_from = next((n for n in (body, region, title) if n and _name_units(n)), None)
+    for name in [body, region, title, *aliases]:
         units = _name_units(name or "")
         for i, u in enumerate(units):
             core = _UNIT_SUFFIX.sub("", u)

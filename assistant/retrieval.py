@@ -107,7 +107,7 @@ class Retriever:
         scored.sort(key=lambda t: (t[0], t[1], -t[3]), reverse=True)
         out: list[tuple[Passage, int, int]] = []
         for _, _, p, s, e in scored:
-            s, e = s, extend_enumeration(p, s, e)
+            e = extend_enumeration(p, s, e)
             if any(o[0].report_id == p.report_id and s < o[2] and o[1] < e for o in out):
                 continue  # overlapping chunks of one report can repeat a sentence
             out.append((p, s, e))

@@ -127,14 +127,13 @@ def cold_ask(data: Path, embedder: str, question: str) -> tuple[float, float]:
     return secs, usage.ru_maxrss / 1024
 
 
-def data_mib(data: Path, used: bool = False) -> float:
-    """Size of the data folder's stores, without a model cached inside it: apparent, or with
-    ``used`` the blocks really allocated (qdrant-edge preallocates sparse files)."""
+def data_mib(data: Path) -> tuple[float, float]:
+    """(apparent, allocated) MiB of the data folder's stores, without a model cached inside it."""
+    from benchmarks.machine import disk_mib
     from index.settings import load_settings
 
     models = load_settings(data_dir=data).models_path.resolve()
-    files = [f for f in data.rglob("*") if f.is_file() and models not in f.resolve().parents]
-    return sum(f.stat().st_blocks * 512 if used else f.stat().st_size for f in files) / 2**20
+    return disk_mib([f for f in data.rglob("*") if f.is_file() and models not in f.resolve().parents])
 
 
 def child(phase: str, *args: str) -> dict:
@@ -178,8 +177,7 @@ def main() -> None:
             from benchmarks.serve_bench import measure as serve_latency
 
             res |= serve_latency(data, a.queries, env={"REPORTQA_EMBEDDER": a.embedder})
-            res["disk_mib"] = data_mib(data)
-            res["disk_used_mib"] = data_mib(data, used=True)
+            res["disk_mib"], res["disk_used_mib"] = data_mib(data)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     a.out.write_text(json.dumps(res))

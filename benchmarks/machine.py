@@ -44,6 +44,13 @@ def loadavg() -> str:
         return "?"
 
 
+def disk_mib(files: list[Path]) -> tuple[float, float]:
+    """(apparent, really allocated) size of ``files`` in MiB: qdrant-edge preallocates sparse
+    files, so the two differ by hundreds of MiB on a small shard."""
+    stats = [f.stat() for f in files]
+    return sum(st.st_size for st in stats) / 2**20, sum(st.st_blocks * 512 for st in stats) / 2**20
+
+
 def peak_rss_mib() -> float:
     """Peak resident memory of this process.
 

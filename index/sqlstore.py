@@ -142,7 +142,6 @@ facts = SATable(
     Column("conflict", Boolean, nullable=False, default=False),
 )
 
-# Tables that text-to-SQL (and users' own SQL) may read; reports.text is readable too.
 # Facts about the data folder itself (e.g. the embedding space its vectors are in); never queryable.
 store_meta = SATable(
     "store_meta", meta,
@@ -150,6 +149,7 @@ store_meta = SATable(
     Column("value", Text, nullable=False),
 )
 
+# Tables that text-to-SQL (and users' own SQL) may read; reports.text is readable too.
 QUERYABLE = ("reports", "sections", "tables", "cells", "metrics", "facts", "chunks")
 PATH_SEP = " › "
 

@@ -136,6 +136,30 @@ def search_filter(f: SearchFilters | None, m: Any = models) -> Any:
 _sparse, _filter = sparse_vector, search_filter
 
 
+def point_vectors(p: VectorPoint, m: Any = models) -> dict[str, Any]:
+    """The named vectors of one point in the point model ``m``: dense always, sparse when it has terms."""
+    vec: dict[str, Any] = {DENSE: np.asarray(p.dense, dtype=np.float32).tolist()}
+    sv = sparse_vector(p.sparse, m)
+    if sv is not None:
+        vec[SPARSE] = sv
+    return vec
+
+
+def prefetch_depth(k: int) -> int:
+    """Candidates each prefetch (dense, sparse) hands to the RRF fusion for a top-``k`` answer."""
+    return max(4 * k, 20)
+
+
+def has_dim(have: int | None, want: int, where: str) -> bool:
+    """True when a store already holds ``want``-d vectors, False when it has none yet; a store of
+    another size is an error (its vectors and the embedder's cannot be compared)."""
+    if have is None:
+        return False
+    if have != want:
+        raise dim_mismatch_error(where, have, want)
+    return True
+
+
 class QdrantStore:
     """``VectorStore`` on Qdrant (embedded folder or server)."""
 
@@ -170,10 +194,7 @@ class QdrantStore:
         return vectors[DENSE].size if isinstance(vectors, dict) else None
 
     def ensure(self, dim: int) -> None:
-        have = self.dim()
-        if have is not None:
-            if have != dim:
-                raise dim_mismatch_error(f"vector collection {self.collection!r}", have, dim)
+        if has_dim(self.dim(), dim, f"vector collection {self.collection!r}"):
             return
         self.client.create_collection(
             self.collection,
@@ -190,13 +211,8 @@ class QdrantStore:
 
     def upsert(self, points: list[VectorPoint], batch: int = 256) -> None:
         for i in range(0, len(points), batch):
-            structs = []
-            for p in points[i : i + batch]:
-                vec: dict[str, Any] = {DENSE: np.asarray(p.dense, dtype=np.float32).tolist()}
-                sv = _sparse(p.sparse)
-                if sv is not None:
-                    vec[SPARSE] = sv
-                structs.append(models.PointStruct(id=int(p.id), vector=vec, payload=p.payload))
+            structs = [models.PointStruct(id=int(p.id), vector=point_vectors(p), payload=p.payload)
+                       for p in points[i : i + batch]]
             self.client.upsert(self.collection, points=structs, wait=True)
 
     def delete_report(self, report_id: int) -> None:
@@ -211,7 +227,7 @@ class QdrantStore:
         if not self.exists():
             return []
         flt = _filter(filters)
-        depth = max(4 * k, 20)
+        depth = prefetch_depth(k)
         dq = np.asarray(dense, dtype=np.float32).reshape(-1).tolist()
         sv = _sparse(sparse)
         if sv is None:
@@ -331,10 +347,7 @@ class EdgeStore:
         return int(cfg["vectors"][DENSE]["size"])
 
     def ensure(self, dim: int) -> None:
-        have = self.dim()
-        if have is not None:
-            if have != dim:
-                raise dim_mismatch_error(f"vector store {self.path}", have, dim)
+        if has_dim(self.dim(), dim, f"vector store {self.path}"):
             return
         qe = self.qe
         cfg = qe.EdgeConfig(
@@ -356,13 +369,8 @@ class EdgeStore:
             raise RuntimeError("call ensure(dim) before upsert")
         qe = self.qe
         for i in range(0, len(points), batch):
-            structs = []
-            for p in points[i : i + batch]:
-                vec: dict[str, Any] = {DENSE: np.asarray(p.dense, dtype=np.float32).tolist()}
-                sv = sparse_vector(p.sparse, qe)
-                if sv is not None:
-                    vec[SPARSE] = sv
-                structs.append(qe.Point(id=int(p.id), vector=vec, payload=p.payload))
+            structs = [qe.Point(id=int(p.id), vector=point_vectors(p, qe), payload=p.payload)
+                       for p in points[i : i + batch]]
             self.shard.update(qe.UpdateOperation.upsert_points(structs))
         self.shard.flush()
 
@@ -392,7 +400,7 @@ class EdgeStore:
             return []
         qe = self.qe
         flt = search_filter(filters, qe)
-        depth = max(4 * k, 20)
+        depth = prefetch_depth(k)
         dq = np.asarray(dense, dtype=np.float32).reshape(-1).tolist()
         sv = sparse_vector(sparse, qe)
         if sv is None:
