@@ -64,15 +64,19 @@ def citation_markdown(n: int, c: dict) -> str:
     return f"{head}\n\n{_quote_block('「' + (c.get('quote') or '').strip() + '」')}"
 
 
+def sources_markdown(cites: list[dict]) -> list[str]:
+    """The numbered 来源 block shared by answers and claim verdicts (nothing when there are no citations)."""
+    if not cites:
+        return []
+    return ["**来源**", *(citation_markdown(i, c) for i, c in enumerate(cites, 1))]
+
+
 def answer_markdown(d: dict) -> str:
     """The chat bubble for one answer: text, sources, SQL, arithmetic and conflicts."""
     parts = [md_escape(d.get("answer") or "")]
     if d.get("arithmetic"):
         parts.append(f"计算:`{d['arithmetic']}`")
-    cites = d.get("citations") or []
-    if cites:
-        parts.append("**来源**")
-        parts.extend(citation_markdown(i, c) for i, c in enumerate(cites, 1))
+    parts.extend(sources_markdown(d.get("citations") or []))
     for k in d.get("conflicts") or []:
         values = " / ".join(_fmt_num(v) for v in k.get("values") or [])
         line = f"⚠️ **数据冲突**:{md_escape(k.get('metric', ''))} 报告中出现不同数值 {md_escape(values)}"
@@ -118,10 +122,7 @@ def verdict_markdown(d: dict) -> str:
         parts.append(md_escape(d["explanation"]))
     if d.get("rounding_rule"):
         parts.append(f"<small>判定规则:{md_escape(d['rounding_rule'])}</small>")
-    cites = d.get("citations") or []
-    if cites:
-        parts.append("**来源**")
-        parts.extend(citation_markdown(i, c) for i, c in enumerate(cites, 1))
+    parts.extend(sources_markdown(d.get("citations") or []))
     return "\n\n".join(parts)
 
 
