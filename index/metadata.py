@@ -262,7 +262,7 @@ def _body_in_text(text: str, known: Counter[str]) -> str:
     return govs.most_common(1)[0][0] if govs else ""
 
 
-def extract_metadata(text: str, source: str) -> Metadata:
+def extract_metadata(text: str, source: str, fields: dict[str, str] | None = None) -> Metadata:
     lines = text.split("\n")
     title_idx = find_title_line(lines)
     raw_title = lines[title_idx].strip() if title_idx is not None else source.rsplit(".", 1)[0]

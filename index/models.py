@@ -20,6 +20,9 @@ class Document:
     format: str  # txt | md | html | pdf | docx
     encoding: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # Metadata the file carries outside its text: HTML <meta name=... content=...> and <title>
+    # (key "title"), DOCX core properties; read by index/metadata.py alongside the text.
+    fields: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -63,7 +63,7 @@ def build_report(path: Path, raw: bytes | None = None, catalogue=None) -> Report
     text = doc.text
     if not text.strip():
         raise IngestError("no text found")
-    meta = extract_metadata(text, path.name)
+    meta = extract_metadata(text, path.name, doc.fields)
     sections = parse_sections(text)
     tables = find_tables(text, sections)
     facts = extract_facts(text, sections, tables, catalogue or load_catalogue())
