@@ -1,14 +1,53 @@
-"""PDF (text layer only) via pdfplumber."""
+"""PDF (text layer only) via pdfplumber, laid out as the report was written.
+
+* **Tables only where the page has one:** pdfplumber's ruling lines (``find_tables`` with the "lines"
+  strategy) give the cells; a grid is a table when it has at least two columns and two rows that are
+  split into several cells, and no cell holds running prose. Cells are placed on the grid their edges
+  make, merged cells repeated into every position they cover (as the HTML and DOCX readers do), a
+  label wrapped inside its cell joined back, and a table continued on the next page gets the labels
+  of the merged cells that the page break cut (they print on the first page only).
+* **Prose as paragraphs:** a line that reaches the right margin continues on the next line when that
+  line starts at the left margin (not indented, not a heading) and the first line does not end a
+  sentence, or the document marks paragraphs by first-line indents; a title wrapped over centred lines
+  is one line; headings (一、 / (一) / 1. / 第一部分 ...) always start a line.
+* **No page furniture:** page numbers, and headers/footers repeated at the top or bottom of the pages
+  (a browser's date, title, address and ``n/N``), are dropped.
+* The document info (Title, Author, CreationDate) goes to ``fields`` as "title", "author", "created".
+"""
 from __future__ import annotations
 
 import io
+import logging
+import math
 import re
+import unicodedata
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from index.models import IngestError
-from index.readers.rows import pipe_row
+from index.readers.rows import clean_cell, pipe_row
 
-_PAGE_NUMBER = re.compile(r"^\s*([-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(\s*[,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
-
+_PAGE_NUMBER = re.compile(
+    r"^\s*([-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(\s*[,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|共\s*\d+\s*页\s*第\s*\d+\s*页)\s*$")
+_BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")  # a page number when it sits in the top/bottom margin
+_BAND = 0.12  # share of the page height at the top and bottom where running headers/footers live
+_SENTENCE_END = tuple("。:;!?…」”』)》")
+_HEADING = re.compile(r"^\s*(第[一二三四五六七八九十\d]+(部分|章)|[一二三四五六七八九十]{1,3}\s*[、.]|"
+                      r"\([一二三四五六七八九十]{1,3}\)|\d{1,2}\s*[、.](?!\d)|\(\d{1,2}\)|[①-⑳])")
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_SPACE_AT_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}0-9A-Za-z%])|(?<=[0-9A-Za-z%])[ \t]+(?=[{_CJK}])")
+_WORD_CHAR = re.compile(r"[0-9A-Za-z@#%&+\-./:_~]")
+_CLOSING = set("。,、;:!?)」』》〉】〕”’%")  # never starts a line: the layout engine pulls a character down with it
+# CJK Radicals Supplement characters that fonts' ToUnicode maps give instead of the ideograph (NFKC
+# leaves them; Kangxi radicals U+2F00.. are handled by NFKC, except where it picks a traditional form).
+_RADICALS = str.maketrans({
+    "\u2ea0": "民", "\u2ec4": "西", "\u2ec5": "见", "\u2ec6": "角", "\u2ec8": "讠", "\u2ec9": "贝",
+    "\u2ecb": "车", "\u2ed3": "长", "\u2ed4": "门", "\u2ed7": "雨", "\u2ed8": "青", "\u2ed9": "韦",
+    "\u2eda": "页", "\u2edb": "风", "\u2edc": "飞", "\u2edd": "食", "\u2ee0": "饣", "\u2ee2": "马",
+    "\u2ee3": "骨", "\u2ee4": "鬼", "\u2ee5": "鱼", "\u2ee6": "鸟", "\u2ee8": "麦", "\u2ee9": "黄",
+    "\u2eec": "齐", "\u2eee": "齿", "\u2ef0": "龙", "\u2f3e": "户",
+})
 
 _CID = re.compile(r"\(cid:\d+\)")
 
@@ -41,108 +80,316 @@ def _pdf_check(data: bytes) -> str:
     return ""
 
 
-def _pdf_table_rows(page, table) -> list[list[str]]:  # noqa: ANN001
-    """Rows of a pdfplumber table with merged cells repeated into each covered position."""
-    rows = table.extract()
-    # Map each real cell's bbox to its text, to fill the None slots merged cells leave.
-    texts: dict[tuple, str] = {}
-    for r, row in enumerate(table.rows):
-        for c, bbox in enumerate(row.cells):
-            if bbox is not None and r < len(rows) and c < len(rows[r]):
-                texts[tuple(bbox)] = rows[r][c] or ""
-    cols = table.columns
-    out = []
-    for r, row in enumerate(rows):
-        filled = []
-        for c, val in enumerate(row):
-            if val is None and r < len(table.rows) and c < len(cols):
-                x = (cols[c].bbox[0] + cols[c].bbox[2]) / 2
-                y = (table.rows[r].bbox[1] + table.rows[r].bbox[3]) / 2
-                val = next((t for b, t in texts.items() if b[0] <= x <= b[2] and b[1] <= y <= b[3]), "")
-            filled.append(re.sub(r"\s+", " ", val or "").replace("|", "/"))
-        if any(filled):
-            out.append(filled)
-    return out
 
 
-_SENTENCE_END = tuple("。:;!?…」”』)》")
+# --- characters -> text ----------------------------------------------------------------------
+
+def _fix_text(s: str) -> str:
+    """Radical look-alikes -> ideographs; no spaces between CJK characters or CJK and digits (PDF
+    writers space them apart for justification and CJK/Latin autospacing; typed text has none)."""
+    return _SPACE_AT_CJK.sub("", s.translate(_RADICALS))
 
 
-def _join_wrapped(page_width: float, items: list[tuple[float, str, dict | None]]) -> list[str]:
-    """Re-join body lines the PDF wrapped at the right margin (a sentence split over lines).
-
-    A text line is wrapped when it is long (>= 60% of the page width), ends within about two
-    characters of the page's right text edge and does not end a sentence; it is not joined
-    to a table or to a line that starts a heading.
-    """
-    from index.sections import looks_like_heading  # heading look-alikes must stay line starts
-
-    text_lines = [ln for _, _, ln in items if ln is not None]
-    right = max((ln["x1"] for ln in text_lines), default=0.0)
-    out: list[str] = []
-    joinable = False
-    for _, text, ln in items:
-        starts_heading = ln is not None and looks_like_heading(text)
-        if joinable and ln is not None and not starts_heading and out:
-            sep = "" if re.match(r"[\u3000-\u9fff\uff00-\uffef]", text[:1] or " ") else " "
-            out[-1] = out[-1] + sep + text
+def _chars_to_lines(chars: list[dict]) -> list[list[dict]]:
+    """Characters grouped into visual lines (top within half a character), each sorted by x."""
+    lines: list[list[dict]] = []
+    for ch in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
+        if lines and abs(ch["top"] - lines[-1][0]["top"]) <= 0.5 * max(ch["size"], 1):
+            lines[-1].append(ch)
         else:
-            out.append(text)
-        joinable = False
-        if ln is not None:
-            width = ln["x1"] - ln["x0"]
-            char_w = width / max(len(text), 1)
-            joinable = (width >= 0.6 * page_width and ln["x1"] >= right - 2.5 * char_w
-                        and not out[-1].endswith(_SENTENCE_END))
+            lines.append([ch])
+    return [sorted(line, key=lambda c: c["x0"]) for line in lines]
+
+
+def _join_chars(chars: list[dict]) -> str:
+    out = ""
+    for i, ch in enumerate(chars):
+        if i and ch["x0"] - chars[i - 1]["x1"] > 0.25 * ch["size"] and out and not out.endswith(" "):
+            out += " "
+        out += ch["text"]
     return out
 
 
-def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
-    """Remove running headers/footers: the same first/last line on most pages."""
-    if len(pages) < 3:
-        return pages
+def _join_pieces(pieces: list[str]) -> str:
+    """Lines of one paragraph or cell: Latin words get a space between them, CJK none."""
+    out = ""
+    for p in pieces:
+        p = p.strip()
+        if not p:
+            continue
+        if out and _WORD_CHAR.match(out[-1]) and _WORD_CHAR.match(p[0]) and not out.endswith("-"):
+            out += " "
+        out += p
+    return out
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+@dataclass
+class _Grid:
+    page: int
+    top: float
+    bottom: float
+    xs: list[float]  # column edges
+    cells: list[list]  # [r0, r1, c0, c1, text] (r1/c1 exclusive)
+    n_rows: int
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.xs) - 1
+
+    def rows(self) -> list[list[str]]:
+        grid = [[""] * self.n_cols for _ in range(self.n_rows)]
+        for r0, r1, c0, c1, text in self.cells:
+            for r in range(r0, r1):
+                for c in range(c0, c1):
+                    grid[r][c] = text
+        return [row for row in grid if any(row)]
+
+
+def _edges(values: list[float], tol: float = 2.0) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out
+
+
+def _nearest(edges: list[float], v: float) -> int:
+    return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
+
+
+def _cell_text(chars: list[dict], bbox: tuple[float, float, float, float]) -> str:
+    x0, top, x1, bottom = bbox
+    inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+    return clean_cell(_fix_text(_join_pieces([_join_chars(line) for line in _chars_to_lines(inside)])))
+
+
+def _grid(page, table, page_no: int) -> _Grid | None:  # noqa: ANN001
+    """A ruled table as a grid of cells, or None when the rules do not make a data table."""
+    cells = [tuple(c) for c in table.cells]
+    if len(cells) < 4:
+        return None
+    xs = _edges([c[0] for c in cells] + [c[2] for c in cells])
+    ys = _edges([c[1] for c in cells] + [c[3] for c in cells])
+    if len(xs) < 3 or len(ys) < 3:
+        return None  # one column or one row: a box or an underline, not a table
+    placed = []
+    for bbox in cells:
+        c0, c1 = _nearest(xs, bbox[0]), _nearest(xs, bbox[2])
+        r0, r1 = _nearest(ys, bbox[1]), _nearest(ys, bbox[3])
+        if c1 <= c0 or r1 <= r0:
+            continue
+        placed.append([r0, r1, c0, c1, _cell_text(page.chars, bbox)])
+    # A data table splits most rows into several cells; prose in ruled boxes fills a row with one.
+    per_row = Counter(r for r0, r1, _, _, _ in placed for r in range(r0, r1))
+    if sum(1 for n in per_row.values() if n >= 2) < 2:
+        return None
+    for *_, text in placed:
+        if len(text) > 150 or text.count("。") >= 2:
+            return None
+    return _Grid(page_no, float(table.bbox[1]), float(table.bbox[3]), xs, placed, len(ys) - 1)
+
+
+def _regrid(grid: _Grid, xs: list[float]) -> bool:
+    """Put a grid on finer column edges (a fragment whose rows all merge some columns has no rule
+    between them); False when its edges are not a subset of ``xs``."""
+    index = [_nearest(xs, x) for x in grid.xs]
+    if any(abs(xs[i] - x) > 3 for i, x in zip(index, grid.xs)) or index[0] != 0 or index[-1] != len(xs) - 1:
+        return False
+    for cell in grid.cells:
+        cell[2], cell[3] = index[cell[2]], index[cell[3]]
+    grid.xs = list(xs)
+    return True
+
+
+def _continue_grid(prev: _Grid, cur: _Grid) -> None:
+    """A table the page break cut, on the same column edges: a merged label cell prints its text on
+    the first page only, so cells of the continuation's first row left blank take the label above."""
+    if prev.n_cols != cur.n_cols or any(abs(a - b) > 3 for a, b in zip(prev.xs, cur.xs)):
+        if not (_regrid(prev, cur.xs) if prev.n_cols < cur.n_cols else _regrid(cur, prev.xs)):
+            return
+    rows = prev.rows()
+    last = rows[-1] if rows else []
+    for cell in cur.cells:
+        r0, _, c0, _, text = cell
+        if r0 == 0 and not text and c0 < len(last):
+            above = last[c0]
+            if above and not re.fullmatch(r"[-\d.,%\s]*", above):
+                cell[4] = above
+
+
+# --- lines -------------------------------------------------------------------------------------
+
+@dataclass
+class _Line:
+    page: int
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    text: str
+    size: float
+    first_w: float  # width of the line's first unbreakable piece (a word, or a character with its closing mark)
+    band: bool = False  # in the top or bottom margin band
+    drop: bool = field(default=False)
+
+
+def _first_width(chars: list[dict]) -> float:
+    if not chars:
+        return 0.0
+    k = 1
+    if _WORD_CHAR.match(chars[0]["text"]):
+        while k < len(chars) and _WORD_CHAR.match(chars[k]["text"]):
+            k += 1
+    while k < len(chars) and chars[k]["text"] in _CLOSING:
+        k += 1
+    return chars[k - 1]["x1"] - chars[0]["x0"]
+
+
+def _page_lines(page, grids: list[_Grid], page_no: int) -> list[_Line]:  # noqa: ANN001
+    boxes = [(g.xs[0], g.top, g.xs[-1], g.bottom) for g in grids]
+
+    def outside(obj: dict) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(b[0] - 1 <= cx <= b[2] + 1 and b[1] - 1 <= cy <= b[3] + 1 for b in boxes)
+
+    rest = page.filter(outside) if boxes else page
+    h = float(page.height)
+    out = []
+    for ln in rest.extract_text_lines(strip=True, return_chars=True):
+        text = _fix_text(ln["text"]).strip()
+        if not text:
+            continue
+        chars = [c for c in ln["chars"] if c["text"].strip()]
+        size = sorted(c["size"] for c in chars)[len(chars) // 2] if chars else 10.0
+        band = ln["top"] < _BAND * h or ln["bottom"] > (1 - _BAND) * h
+        out.append(_Line(page_no, ln["top"], ln["bottom"], ln["x0"], ln["x1"], text, size, _first_width(chars), band))
+    return out
+
+
+def _drop_furniture(pages: list[list[_Line]]) -> None:
+    """Mark page numbers and running headers/footers (the same first/last line on most pages)."""
     def key(s: str) -> str:
-        return re.sub(r"\d+", "#", s.strip())
-    out = [list(p) for p in pages]
-    for pos in (0, -1):
-        counts: dict[str, int] = {}
-        for p in pages:
-            if p:
-                counts[key(p[pos])] = counts.get(key(p[pos]), 0) + 1
-        for k, n in counts.items():
-            if n >= max(3, int(0.6 * len(pages))) and len(k) <= 40:
-                for i, p in enumerate(out):
-                    if p and key(p[pos]) == k and not (i == 0 and pos == 0):
-                        p.pop(pos)
-    return out
+        return re.sub(r"\d+", "#", re.sub(r"\s+", "", s))
+
+    for lines in pages:
+        for ln in lines:
+            if _PAGE_NUMBER.match(ln.text) or (ln.band and _BARE_NUMBER.match(ln.text)):
+                ln.drop = True
+    if len(pages) < 2:
+        return
+    seen: dict[str, set[int]] = {}
+    ends: list[list[_Line]] = []
+    for no, lines in enumerate(pages):
+        live = [ln for ln in lines if not ln.drop]
+        edge = [ln for ln in (live[:1] + live[-1:]) if ln.band]
+        ends.append(edge)
+        for ln in edge:
+            seen.setdefault(key(ln.text), set()).add(no)
+    need = max(2, math.ceil(0.5 * len(pages)))
+    for no, edge in enumerate(ends):
+        for ln in edge:
+            if len(seen[key(ln.text)]) >= need:
+                # A running header that is the report's title stays once, as the title.
+                keep = (no == 0 and ln is next((x for x in pages[0] if not x.drop), None)
+                        and ln.text.endswith("报告") and not re.search(r"[/:]", ln.text))
+                ln.drop = not keep
 
 
-def _pdf_to_text(data: bytes, warnings: list[str]) -> str:
+# --- paragraphs ----------------------------------------------------------------------------------
+
+def _layout(lines: list[_Line]) -> tuple[float, float, float, bool]:
+    """Body font size, left and right text edges, and whether paragraphs open with an indent."""
+    sizes = Counter(round(ln.size, 1) for ln in lines)
+    body = sizes.most_common(1)[0][0] if sizes else 10.0
+    body_lines = [ln for ln in lines if abs(ln.size - body) < 0.6] or lines
+    lefts = Counter(round(ln.x0) for ln in body_lines)
+    left = float(min(lefts, key=lambda x: (-lefts[x], x))) if lefts else 0.0
+    right = max((ln.x1 for ln in body_lines), default=0.0)
+    indented = sum(1 for ln in body_lines if 1.5 * body <= ln.x0 - left <= 2.6 * body) >= 2
+    return body, left, right, indented
+
+
+def _joins(prev: _Line, nxt: _Line, body: float, left: float, right: float, indented: bool) -> bool:
+    if _HEADING.match(nxt.text):
+        return False
+    center = (left + right) / 2
+    if min(prev.size, nxt.size) > 1.1 * body:  # a title wrapped over centred lines
+        centred = all(abs((ln.x0 + ln.x1) / 2 - center) < 1.5 * ln.size for ln in (prev, nxt))
+        return centred and prev.page == nxt.page and nxt.top - prev.bottom < 1.5 * nxt.size \
+            and not prev.text.endswith(_SENTENCE_END)
+    cw = max(body, 1.0)
+    if abs(prev.size - nxt.size) > 0.6:
+        return False
+    full = prev.x1 + nxt.first_w + 0.6 * cw >= right  # the next line's first piece did not fit here
+    starts_ok = prev.x0 <= left + 2.6 * cw  # at the margin or a first-line indent (not centred/right)
+    flush = nxt.x0 <= left + 0.5 * cw  # a continuation line is never indented
+    if not (full and starts_ok and flush):
+        return False
+    return indented or not prev.text.endswith(_SENTENCE_END)
+
+
+# --- the document ------------------------------------------------------------------------------
+
+@contextmanager
+def _quiet_pdfminer():
+    """pdfminer logs a warning per glyph for fonts with incomplete descriptors (browser PDFs)."""
+    log = logging.getLogger("pdfminer")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
+def _pdf_date(raw: str) -> str:
+    m = re.match(r"D?:?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?", raw.strip())
+    if not m:
+        return raw.strip()
+    y, mo, d, hh, mi, ss = m.groups()
+    if not mo or not d:
+        return y
+    return f"{y}-{mo}-{d}" + (f"T{hh}:{mi or '00'}:{ss or '00'}" if hh else "")
+
+
+def pdf_fields(info: dict) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for key, name in (("Title", "title"), ("Author", "author"), ("CreationDate", "created")):
+        value = info.get(key)
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", "replace")
+        value = unicodedata.normalize("NFKC", str(value or "")).strip().strip("\x00")
+        if value:
+            fields[name] = _pdf_date(value) if name == "created" else value
+    return fields
+
+
+TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+
+
+def _pdf_to_text(data: bytes, warnings: list[str], fields: dict[str, str]) -> str:
     import pdfplumber
 
     password = _pdf_check(data)
-    pages_lines: list[list[str]] = []
+    pages: list[list[_Line | _Grid]] = []
     empty_pages: list[int] = []
     try:
-        with pdfplumber.open(io.BytesIO(data), password=password) as pdf:
+        with _quiet_pdfminer(), pdfplumber.open(io.BytesIO(data), password=password) as pdf:
+            try:
+                fields.update(pdf_fields(pdf.metadata or {}))
+            except Exception:  # noqa: BLE001 - a damaged info dictionary must not cost the text
+                warnings.append("unreadable document info (ignored)")
             for no, page in enumerate(pdf.pages, start=1):
-                tables = page.find_tables()
-                rest = page
-                for t in tables:
-                    rest = rest.outside_bbox(t.bbox)
-                items: list[tuple[float, str, dict | None]] = []
-                for line in rest.extract_text_lines(strip=True):
-                    if not _PAGE_NUMBER.match(line["text"]):
-                        items.append((line["top"], line["text"], line))
-                for t in tables:
-                    rows = _pdf_table_rows(page, t)
-                    if rows:
-                        items.append((t.bbox[1], "\n".join(pipe_row(r) for r in rows), None))
-                items.sort(key=lambda it: it[0])
-                lines = _join_wrapped(float(page.width), items)
-                if not any(s.strip() for s in lines):
+                page = page.dedupe_chars()
+                grids = [g for t in page.find_tables(TABLE_SETTINGS) if (g := _grid(page, t, no)) is not None]
+                lines = _page_lines(page, grids, no)
+                if not lines and not grids:
                     empty_pages.append(no)
-                pages_lines.append(lines)
+                pages.append(sorted([*lines, *grids], key=lambda it: it.top))
     except IngestError:
         raise
     except Exception as exc:  # pdfminer's errors have no common base worth naming
@@ -150,12 +397,28 @@ def _pdf_to_text(data: bytes, warnings: list[str]) -> str:
         if "Password" in name or "Encrypt" in name:
             raise IngestError("password-protected PDF") from exc
         raise IngestError(f"corrupt or truncated PDF: {name}: {exc}") from exc
-    pages_out = ["\n".join(p) for p in _drop_running_lines(pages_lines)]
-    if not any(p.strip() for p in pages_out):
+
+    _drop_furniture([[it for it in p if isinstance(it, _Line)] for p in pages])
+    items = [it for p in pages for it in p if not (isinstance(it, _Line) and it.drop)]
+    body, left, right, indented = _layout([it for it in items if isinstance(it, _Line)])
+    for a, b in zip(items, items[1:]):
+        if isinstance(a, _Grid) and isinstance(b, _Grid) and b.page == a.page + 1:
+            _continue_grid(a, b)
+    out: list[str] = []
+    prev: _Line | _Grid | None = None
+    for it in items:
+        if isinstance(it, _Grid):
+            out.append("\n".join(pipe_row(r) for r in it.rows()))
+        elif isinstance(prev, _Line) and _joins(prev, it, body, left, right, indented):
+            out[-1] = _join_pieces([out[-1], it.text])
+        else:
+            out.append(it.text)
+        prev = it
+    text = "\n".join(out)
+    if not text.strip():
         raise IngestError("no text layer; OCR is not supported")
     if empty_pages:
         warnings.append(f"pages without a text layer (skipped): {empty_pages}")
-    text = "\n".join(pages_out)
     # Fonts without a Unicode map come out as "(cid:1234)": unreadable, so say so.
     cid_chars = sum(len(m) for m in _CID.findall(text))
     if cid_chars > 0.3 * len(text):
@@ -166,7 +429,5 @@ def _pdf_to_text(data: bytes, warnings: list[str]) -> str:
     return text
 
 
-
-
 def read(data: bytes, warnings: list[str], fields: dict[str, str]) -> tuple[str, str | None]:
-    return _pdf_to_text(data, warnings), None
+    return _pdf_to_text(data, warnings, fields), None
