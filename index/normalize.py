@@ -136,4 +136,7 @@ def strip_furniture(s: str) -> str:
         out.append(line)
     text = "\n".join(out)
     # Removing lines can leave long runs of blank lines at the edges: trim the edges only.
-    return text.strip("\n")
+    # Exports that ran a whole report into one line get their heading and row breaks back.
+    from index.reflow import reflow
+
+    return reflow(text.strip("\n"))

@@ -37,6 +37,7 @@ _PATTERNS: list[tuple[str, int, re.Pattern[str]]] = [
 _LEAD = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+)?(?:\*\*)?")  # indentation, markdown heading, bold
 _TERMINATOR = re.compile(r"[。;:!?]")
 _PROSE = re.compile(r"^(?=.{30,}).*[。;]|^.{80,}")  # a sentence-bearing line, never a table cell
+_ROW_WITH_CELLS = re.compile(r"[\u4e00-\u9fff)\"”]\s*\d+(?:\s+\d+)*\s*$")
 _MAX_HEADING = 40  # characters after the numbering prefix
 _CELL_VALUE = re.compile(
     r"^\s*(?:[-+]?\d[\d,]*(?:\.\d+)?\s*%?|[-—–/]|万元|元|%|件|条|次|人次|个|人|项|份|期|家|场|篇|天|日)\s*$"
@@ -104,6 +105,8 @@ def _candidate(line: _Line) -> _Cand | None:
         rest = body[m.end():].replace("**", "")
         if not rest.strip() or rest.lstrip()[0] in "、.,)%":
             return None
+        if _ROW_WITH_CELLS.search(rest) and not _TERMINATOR.search(rest):
+            return None  # a table row with its cells written after it ("四、结转下年度继续办理0 0 0 0 0 00")
         t = _TERMINATOR.search(rest)
         cut = t.start() if t else len(rest)
         running = bool(rest[cut:].strip(" 。;:!?"))
@@ -126,6 +129,14 @@ def _title_line(lines: list[_Line]) -> _Line | None:
 
     idx = find_title_line([ln.text for ln in lines])
     return lines[idx] if idx is not None else None
+
+
+def _unlabelled(line: str) -> str:
+    """``标题: 某局2024年…报告`` -> the title itself (a header line's label is no heading)."""
+    from index.metadata.vocab import header_label_re
+
+    m = header_label_re().match(line)
+    return line[m.end():].strip() if m and line[m.end():].strip() else line
 
 
 def parse_sections(text: str) -> list[Section]:
@@ -218,7 +229,7 @@ def parse_sections(text: str) -> list[Section]:
         title = _title_line(lines)
         if title is None or title.start + len(title.text) > first_start:
             title = next(ln for ln in lines if ln.text.strip())
-        heading = title.text.strip()[:80]
+        heading = _unlabelled(title.text.strip())[:80]
         sections.append(Section(ord=0, level=0, heading=heading, path=[heading], start=0, end=first_start))
         offset_shift = 1
     for k, (c, parent) in enumerate(accepted):
