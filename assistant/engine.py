@@ -122,14 +122,27 @@ class Assistant:
             return Answer(question=question, answer="尚未载入任何报告。请先用 `reportqa ingest` 载入报告。",
                           route="none", found=False)
         parsed = parse_question(question, self.catalogue, refs, context)
-        out_of_scope = check_scope(question, parsed, refs)
-        if out_of_scope is not None:
-            with self._lock:
-                if session_id:
-                    self._sessions[session_id] = parsed
-            return out_of_scope
-        r = str(route(parsed, has_sql_facts=True))
         t1 = time.perf_counter()
+        out_of_scope = check_scope(question, parsed, refs)
+        self._remember(session_id, parsed)
+        if out_of_scope is not None:
+            return out_of_scope
+        answer = self._answer(question, parsed, str(route(parsed, has_sql_facts=True)))
+        for note in reversed(parsed.notes):  # how the question was read: 报告写作沭阳县; 按最新的2024年报告回答
+            answer.answer = f"{note}。" + answer.answer
+            answer.notes.insert(0, note)
+        answer.timings_ms = {"parse": (t1 - t0) * 1000, "total": (time.perf_counter() - t0) * 1000}
+        return answer
+
+    def _remember(self, session_id: str | None, parsed) -> None:  # noqa: ANN001
+        with self._lock:
+            if session_id:
+                self._sessions[session_id] = parsed
+                if len(self._sessions) > 10_000:  # bound memory on a long-running server
+                    self._sessions.pop(next(iter(self._sessions)))
+
+    def _answer(self, question: str, parsed, r: str) -> Answer:  # noqa: ANN001
+        """SQL first for figures, retrieval when SQL finds nothing or the question is qualitative."""
         answer: Answer | None = None
         if r in ("sql", "both"):
             answer = self._answer_sql(question, parsed)
@@ -141,12 +154,6 @@ class Assistant:
                 answer = text_answer
         if answer.route == "none":
             answer.route = r
-        with self._lock:
-            if session_id:
-                self._sessions[session_id] = parsed
-                if len(self._sessions) > 10_000:  # bound memory on a long-running server
-                    self._sessions.pop(next(iter(self._sessions)))
-        answer.timings_ms = {"parse": (t1 - t0) * 1000, "total": (time.perf_counter() - t0) * 1000}
         return answer
 
     # -- claims and audit -----------------------------------------------------------------
@@ -307,19 +314,6 @@ class Assistant:
         return compose_text_answer(question, parsed, passages, sentences, titles, figure=figure)
 
 
-_GENERIC_PLACES = {"全区", "全市", "全县", "全省", "本市", "本区", "我区", "我市", "我县", "我省", "市区", "城区", "全国", "中国"}
-
-
-def _keys(ref) -> list[str]:  # noqa: ANN001
-    return [k for k in [ref.title, ref.body, ref.region, *ref.aliases] if k]
-
-
-def _core(name: str) -> str:
-    import re
-
-    return re.sub(r"(省|市|区|县|镇|乡|街道|办事处|人民政府|政府)+$", "", name) or name
-
-
 def check_scope(question: str, parsed, refs) -> Answer | None:  # noqa: ANN001
     """Say "not found" when the question names a body or year that no loaded report covers,
     with the nearest reports we do have, instead of answering from another body or year."""
@@ -327,28 +321,35 @@ def check_scope(question: str, parsed, refs) -> Answer | None:  # noqa: ANN001
 
     import jieba.posseg as pseg
 
-    from assistant.question import normalize
+    from assistant.bodies import generic_places, name_index, nearest_reports, normalize, resolve_mentions
 
     q = normalize(question)
     if not re.search(r"[\u4e00-\u9fff]", q):
         return Answer(question=question, answer="没有找到相关内容:报告是中文的,请用中文提问(例如:海陵区2017年收到多少件政府信息公开申请?)。",
                       route="none", found=False)
     years = list(parsed.years) if parsed.years_explicit else []
-    named = [w for w, f in pseg.lcut(q) if f == "ns" and w not in _GENERIC_PLACES and len(w) >= 2]
-    unknown = [w for w in named if not any(_core(w) in k or k in w for ref in refs for k in _keys(ref))]
-    mentioned = [ref for ref in refs if any(m and (m in _keys(ref) or any(m in k for k in _keys(ref)))
-                                            for m in parsed.body_mentions)]
+    in_year = f"{'、'.join(map(str, years))}年" if years else ""
+    by_id = {r.id: r for r in refs}
     what = ""
-    nearest = []
-    if unknown and not parsed.body_mentions:
-        what = "、".join(unknown) + (f"{years[0]}年" if years else "")
-        nearest = [r for r in refs if r.year in years] if years else []
-    elif years and parsed.body_mentions and not parsed.report_ids:
-        what = "、".join(parsed.body_mentions) + f"{'、'.join(map(str, years))}年"
-        nearest = mentioned
-    elif years and not parsed.body_mentions and not parsed.report_ids:
-        what = f"{'、'.join(map(str, years))}年"
-        nearest = sorted(refs, key=lambda r: abs((r.year or 0) - years[0]))[:3]
+    nearest: list = []
+    if parsed.unresolved:  # a body no loaded report is (福州市交通运输局, 城关街道办事处): never another body's figure
+        what = "、".join(parsed.unresolved) + in_year
+        nearest = nearest_reports(parsed.unresolved, refs, years) or [r for r in refs if r.year in years]
+    elif not parsed.body_mentions:
+        idx = name_index(refs)
+        named = [w for w, f in pseg.lcut(q) if f == "ns" and w not in generic_places() and len(w) >= 2]
+        unknown = [w for w in named if w not in idx.standalone and not any(w in k or k in w for k in idx.standalone)]
+        if unknown:
+            what = "、".join(unknown) + in_year
+            nearest = [r for r in refs if r.year in years] if years else []
+        elif years and not parsed.report_ids:
+            what = in_year
+            nearest = sorted(refs, key=lambda r: abs((r.year or 0) - years[0]))[:3]
+    elif years and not parsed.report_ids:
+        what = "、".join(parsed.body_mentions) + in_year
+        ids = [i for m in parsed.body_mentions for _, found in resolve_mentions(normalize(m), refs) for i in found]
+        nearest = sorted((by_id[i] for i in dict.fromkeys(ids) if i in by_id),
+                         key=lambda r: (abs((r.year or 0) - years[0]), -(r.year or 0)))
     if not what:
         return None
     near = ";".join(f"{r.title}({r.year}年)" for r in nearest[:5]) or "无"

@@ -1,34 +1,22 @@
 """Question understanding: which reports, which years, which metrics, which operation.
 
 ``parse_question`` turns a Chinese question into a :class:`ParsedQuestion` without any model:
-report names are resolved by their place-name cores, metrics by the catalogue's names and
+report names are resolved by assistant/bodies.py (full names and their general short forms), metrics by the catalogue's names and
 synonyms (longest match wins), and the operation by cue words. The question text is only ever
 data: nothing here executes it, and SQL smuggled into it is merely flagged (``sql_in_text``).
 """
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 
-from assistant.textnorm import to_simplified
+from assistant.bodies import ReportRef, asks_across_years, latest_per_body, normalize, resolve, resolve_mentions
 from index.metrics import crosswalk, parents
 
 MAX_QUESTION_CHARS = 400
 
 OPERATIONS = ("lookup", "sum", "difference", "compare", "ratio", "percent", "max", "min", "rank", "list",
               "count", "none")
-
-
-@dataclass
-class ReportRef:
-    id: int
-    title: str = ""
-    body: str = ""
-    region: str = ""
-    year: int | None = None
-    aliases: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -63,6 +51,10 @@ class ParsedQuestion:
     unit_hint: str = ""  # the measure word asked for (条, 件, 项, 万元, %)
     is_follow_up: bool = False
     years_explicit: bool = False
+    # Names no loaded report answers to (福州市交通运输局 when only 宁德's is loaded): the answer is "not found".
+    unresolved: list[str] = field(default_factory=list)
+    # What the answer must say about how the question was read (报告写作沭阳县; 未指明年份,按最新的2024年报告回答).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def year(self) -> int | None:
@@ -82,13 +74,6 @@ class ParsedQuestion:
 # text helpers
 
 _CJK = r"\u4e00-\u9fff"
-
-
-def normalize(text: str) -> str:
-    """NFKC (full-width -> half-width), simplified characters, no spaces: the form every matcher
-    below works on (reports are simplified; a question in traditional characters must match too)."""
-    t = to_simplified(unicodedata.normalize("NFKC", text or ""))
-    return re.sub(r"\s+", "", t)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -118,125 +103,6 @@ def catalogue_entries(catalogue: object) -> list[object]:
     except TypeError:
         rows = getattr(catalogue, "as_rows", None)
         return list(rows()) if rows else []
-
-
-# ---------------------------------------------------------------------------------------------
-# reports
-
-_ADMIN_UNIT = re.compile(
-    rf"[{_CJK}]{{1,10}}?(?:特别行政区|自治区|自治州|自治县|街道办事处|办事处|街道|新区|开发区|省|市|区|县|旗|盟|镇|乡|"
-    rf"委员会|管理局|局|委|厅|办公室|中心)")
-_UNIT_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|自治县|街道办事处|办事处|街道|新区|省|市|区|县|旗|盟|镇|乡)$")
-_GENERIC_CORES = {"人民", "政府", "人民政府", "信息", "信息公开", "政务", "公开", "全区", "全市", "全县", "本级", "市政",
-                  "区政", "年度", "工作", "报告", "政府办", "政府办公", "本机关", "我局", "我区", "我市", "市政府",
-                  "区政府", "县政府", "工作要", "关于", "情况", "政务服务", "服务", "管理", "监督管理", "行政服务",
-                  "政务服务中", "城区", "社区", "地区", "小区", "园区", "行政区"}
-_STRIP_WORDS = re.compile(r"(?:人民政府|政府|办公室|政府信息公开|政务公开|信息公开|工作|年度|报告)")
-
-
-def _name_units(name: str) -> list[str]:
-    """Administrative units in a name: 泰州市海陵区人民政府 -> [泰州市, 海陵区]."""
-    name = normalize(name)
-    name = re.sub(r"\d{2,4}年度?", "|", name)
-    units = []
-    for m in _ADMIN_UNIT.finditer(name):
-        u = m.group(0)
-        u = re.sub(r"^(?:关于|落实|根据|人民政府|政府|全)", "", u)
-        if len(u) >= 2:
-            units.append(u)
-    return units
-
-
-def report_keys(ref: ReportRef) -> tuple[frozenset[str], frozenset[str]]:
-    """(keys, most-specific keys): strings that, found in a question, name this report."""
-    return _keys_of(ref.body or "", ref.region or "", ref.title or "", tuple(ref.aliases or ()))
-
-
-# Every question checks every loaded report's names: derive them once per name, not per question
-# (at 1,000 reports this was 380 ms of each question).
-@functools.lru_cache(maxsize=16384)
-def _keys_of(body: str, region: str, title: str, aliases: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
-    keys: set[str] = set()
-    specific: set[str] = set()
-    # The most specific unit of the issuing body (else of the region) is what the report is "about":
-    # 宁德市 names the city government's report more than the 宁德市交通运输局's.
-    specific_from = next((n for n in (body, region, title) if n and _name_units(n)), None)
-    for name in [body, region, title, *aliases]:
-        units = _name_units(name or "")
-        for i, u in enumerate(units):
-            core = _UNIT_SUFFIX.sub("", u)
-            cand = [u] if len(core) >= 2 else []
-            if len(core) >= 2 and core != u:
-                cand.append(core)
-            if i + 1 < len(units):
-                cand.append(u + units[i + 1])
-            cand = [c for c in cand if c not in _GENERIC_CORES and not _UNIT_SUFFIX.fullmatch(c)]
-            keys.update(cand)
-            if i == len(units) - 1 and name == specific_from:
-                specific.update(cand)
-        # Names without a recognisable unit (e.g. an alias "海陵"): the stripped name itself.
-        bare = _STRIP_WORDS.sub("", re.sub(r"\d{2,4}年度?", "", normalize(name or "")))
-        if not units and 2 <= len(bare) <= 12 and re.fullmatch(rf"[{_CJK}]+", bare) and bare not in _GENERIC_CORES:
-            keys.add(bare)
-            specific.add(bare)
-    return frozenset(keys), frozenset(specific)
-
-
-@dataclass
-class _Hit:
-    start: int
-    end: int
-    report_id: int
-    covered: int
-    specific: bool
-
-
-def resolve_mentions(q: str, reports: list[ReportRef]) -> list[tuple[str, list[int]]]:
-    """Each report mention in ``q`` (normalized) with the best-matching report ids."""
-    per_report: list[_Hit] = []
-    for ref in reports:
-        keys, specific = report_keys(ref)
-        spans: list[tuple[int, int, bool]] = []
-        for k in keys:
-            i = q.find(k)
-            while i >= 0:  # plain substring search: a key is literal text, no regex to compile
-                spans.append((i, i + len(k), k in specific))
-                i = q.find(k, i + 1)
-        if not spans:
-            continue
-        # Merge overlapping spans of this report into mentions.
-        spans.sort()
-        cur = list(spans[0])
-        for s, e, sp in spans[1:] + [(10**9, 10**9, False)]:
-            if s <= cur[1]:
-                cur[1] = max(cur[1], e)
-                cur[2] = cur[2] or sp
-            else:
-                per_report.append(_Hit(cur[0], cur[1], ref.id, cur[1] - cur[0], cur[2]))
-                cur = [s, e, sp]
-    if not per_report:
-        return []
-    # Group overlapping hits of different reports into question mentions.
-    per_report.sort(key=lambda h: (h.start, -h.end))
-    groups: list[list[_Hit]] = []
-    end = -1
-    for h in per_report:
-        if groups and h.start < end:
-            groups[-1].append(h)
-            end = max(end, h.end)
-        else:
-            groups.append([h])
-            end = h.end
-    out = []
-    for g in groups:
-        best = max((h.covered, h.specific) for h in g)
-        ids = []
-        for h in g:
-            if (h.covered, h.specific) == best and h.report_id not in ids:
-                ids.append(h.report_id)
-        s, e = min(h.start for h in g), max(h.end for h in g)
-        out.append((q[s:e], ids))
-    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -888,7 +754,10 @@ def parse_question(text: str, catalogue: object, reports: list[ReportRef],
     years = find_years(q, ctx_year)
     years_explicit = bool(years)
 
-    mentions = resolve_mentions(q, reports)
+    resolution = resolve(q, reports)
+    mentions = resolution.mentions
+    unresolved = list(resolution.unresolved)
+    notes = list(resolution.notes)
     body_mentions = [m for m, _ in mentions]
     metrics = modified_children(q, match_metrics(q, entries), entries)
     terms = label_terms_of(_content(q, body_mentions))
@@ -897,7 +766,7 @@ def parse_question(text: str, catalogue: object, reports: list[ReportRef],
 
     # Multi-turn: a follow-up inherits whatever it does not state itself.
     if context is not None:
-        if not body_mentions:
+        if not body_mentions and not unresolved:
             body_mentions = list(context.body_mentions)
             mentions = [hit for b in body_mentions for hit in resolve_mentions(normalize(b), reports)]
             if not mentions and context.report_ids:
@@ -940,8 +809,11 @@ def parse_question(text: str, catalogue: object, reports: list[ReportRef],
             if not keep and not years_explicit:
                 keep = ids
         report_ids += [i for i in keep if i not in report_ids]
-    if not mentions and years:
+    if not mentions and years and not unresolved:
         report_ids = [r.id for r in reports if r.year in years]  # no name: every report of that year
+    if mentions and not years and not asks_across_years(q):
+        report_ids, latest = latest_per_body(report_ids, reports)  # no year asked: each body's latest report
+        notes += latest
 
     is_claim = bool(_CLAIM.search(q)) and bool(re.search(r"(吗|吧|\?|不对|是否)", q))
     claim_value = _claim_value(q, years) if is_claim else None
@@ -975,7 +847,7 @@ def parse_question(text: str, catalogue: object, reports: list[ReportRef],
         text=raw, report_ids=report_ids, body_mentions=body_mentions, years=years, metrics=metrics,
         label_terms=terms, operation=op, is_figure_question=is_figure, is_claim=is_claim,
         claim_value=claim_value, sql_in_text=detect_sql(raw), parts=parts, unit_hint=unit_hint,
-        is_follow_up=follow_up, years_explicit=years_explicit,
+        is_follow_up=follow_up, years_explicit=years_explicit, unresolved=unresolved, notes=notes,
     )
 
 
@@ -992,6 +864,6 @@ def _percent_roles(q: str, metrics: list[MetricMatch]) -> None:
 
 
 __all__ = ["ReportRef", "MetricMatch", "ParsedQuestion", "parse_question", "normalize", "catalogue_entries",
-           "resolve_mentions", "report_keys", "find_years", "match_metrics", "label_terms_of", "detect_sql",
+           "resolve_mentions", "find_years", "match_metrics", "label_terms_of", "detect_sql",
            "DIMENSIONS", "OPERATIONS", "attach_equivalents", "modified_children", "implied_whole", "asked_rate",
            "compared_items", "item_pieces"]

@@ -11,8 +11,8 @@ from assistant.question import (
     find_years,
     normalize,
     parse_question,
-    report_keys,
 )
+from assistant.bodies import make_body
 from question_fixtures import CATALOGUE, REPORTS, MetricObj
 
 
@@ -51,10 +51,12 @@ def test_no_name_with_year_means_every_report_of_that_year() -> None:
     assert parse("2014年哪个地方收到的申请最多?").report_ids == [3, 4, 7]
 
 
-def test_report_keys_strip_suffixes_and_generic_words() -> None:
-    keys, _ = report_keys(ReportRef(9, "", "泰州市海陵区人民政府", "泰州市海陵区", 2017))
-    assert {"海陵区", "海陵", "泰州市", "泰州"} <= keys
-    assert not keys & {"人民政府", "政府", "区", "市"}
+def test_body_names_strip_suffixes_and_generic_words() -> None:
+    b = make_body(ReportRef(9, "", "泰州市海陵区人民政府", "泰州市海陵区", 2017))
+    assert {"海陵区", "海陵", "泰州市海陵区", "泰州海陵区"} <= b.place_forms
+    # the city above it is a known place, but not a name of the district's report
+    assert {"泰州市", "泰州"} <= b.ancestor_forms and not b.place_forms & {"泰州市", "泰州"}
+    assert not b.place_forms & {"人民政府", "政府", "区", "市"}
 
 
 # -- years ---------------------------------------------------------------------------------------
