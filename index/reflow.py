@@ -25,10 +25,11 @@ from pathlib import Path
 
 import yaml
 
+from index.sections import cn_to_int
+
 LONG_LINE = 400  # characters: shorter lines are written by people, not run together by an export
 
 _CN_NUM = "一二三四五六七八九十"
-_CN_VAL = {c: i + 1 for i, c in enumerate(_CN_NUM[:-1])}
 _L1 = re.compile(rf"(?<![第{_CN_NUM}])([{_CN_NUM}]{{1,3}})\s*、")
 _L2 = re.compile(rf"\(([{_CN_NUM}]{{1,3}})\)")
 # A run of table cells: digits, maybe spaced, right after a label (not a unit, not a date).
@@ -36,22 +37,6 @@ _RUN = re.compile(r"(?<=[\u4e00-\u9fff)\"”])\s*(\d+(?: +\d+)*)(?!\d|[.,]\d|%)"
 _UNIT_AFTER = re.compile(r"\s*(?:[件条个人次万元亿年月日号项家户篇期场名份天小时分钟余多批类组部台套位所座起宗]|个工作日)")
 _ROW_MARK = re.compile(rf"\([{_CN_NUM}]{{1,3}}\)|[{_CN_NUM}]{{1,3}}、|\d{{1,2}}[.、](?=[\u4e00-\u9fff])|第[{_CN_NUM}]+条第\(")
 _SENTENCE_END = re.compile(r"[。;!?]")
-
-
-def cn_value(s: str) -> int | None:
-    if s.isdigit():
-        return int(s)
-    if s == "十":
-        return 10
-    if len(s) == 1:
-        return _CN_VAL.get(s)
-    if s[0] == "十" and len(s) == 2:
-        return 10 + (_CN_VAL.get(s[1]) or 0)
-    if len(s) == 2 and s[1] == "十":
-        return (_CN_VAL.get(s[0]) or 0) * 10
-    if len(s) == 3 and s[1] == "十":
-        return (_CN_VAL.get(s[0]) or 0) * 10 + (_CN_VAL.get(s[2]) or 0)
-    return None
 
 
 @lru_cache(maxsize=1)
@@ -89,7 +74,7 @@ def _level1(s: str) -> list[tuple[int, int]]:
     """(start, heading end or -1) of the headings of the longest ``一、`` sequence of line ``s``."""
     cands = []
     for m in _L1.finditer(s):
-        v = cn_value(m.group(1))
+        v = cn_to_int(m.group(1))
         if v is None:
             continue
         after = s[m.end(): m.end() + 40]
@@ -137,7 +122,7 @@ def _level2(s: str, lo: int, hi: int, skip: list[tuple[int, int]]) -> list[int]:
     for m in _L2.finditer(s, lo, hi):
         if any(a <= m.start() < b for a, b in skip):
             continue
-        v = cn_value(m.group(1))
+        v = cn_to_int(m.group(1))
         if v == expect:
             out.append(m.start())
             expect += 1
