@@ -165,30 +165,49 @@ def _cell_text(chars: list[dict], bbox: tuple[float, float, float, float]) -> st
     return clean_cell(_fix_text(_join_pieces([_join_chars(line) for line in _chars_to_lines(inside)])))
 
 
-def _grid(page, table, page_no: int) -> _Grid | None:  # noqa: ANN001
-    """A ruled table as a grid of cells, or None when the rules do not make a data table."""
+def _prose(text: str) -> bool:
+    """Running text, which no data-table cell holds (labels have no full stop and stay short)."""
+    return bool(re.search(r"[。;!?]", text)) or len(text) > 80 or (len(text) > 45 and "," in text)
+
+
+def _grids(page, table, page_no: int) -> list[_Grid]:  # noqa: ANN001
+    """The data tables in one set of connected rules, as grids of cells; none when the rules do not
+    make one. Rows that one prose cell fills from rule to rule (lines on ruled paper, a frame) are
+    not table rows: they split the grid and stay text."""
     cells = [tuple(c) for c in table.cells]
-    if len(cells) < 4:
-        return None
     xs = _edges([c[0] for c in cells] + [c[2] for c in cells])
     ys = _edges([c[1] for c in cells] + [c[3] for c in cells])
     if len(xs) < 3 or len(ys) < 3:
-        return None  # one column or one row: a box or an underline, not a table
+        return []  # one column or one row: a box or an underline, not a table
     placed = []
     for bbox in cells:
         c0, c1 = _nearest(xs, bbox[0]), _nearest(xs, bbox[2])
         r0, r1 = _nearest(ys, bbox[1]), _nearest(ys, bbox[3])
-        if c1 <= c0 or r1 <= r0:
+        if c1 > c0 and r1 > r0:
+            placed.append([r0, r1, c0, c1, _cell_text(page.chars, bbox)])
+    prose_rows = {r0 for r0, r1, c0, c1, text in placed
+                  if r1 == r0 + 1 and c0 == 0 and c1 == len(xs) - 1 and _prose(text)}
+    if any(_prose(text) for r0, *_, text in placed if r0 not in prose_rows):
+        return []  # paragraphs in ruled boxes: a layout, not data
+    out, run = [], []
+    for r in [*range(len(ys) - 1), None]:
+        if r is not None and r not in prose_rows:
+            run.append(r)
             continue
-        placed.append([r0, r1, c0, c1, _cell_text(page.chars, bbox)])
-    # A data table splits most rows into several cells; prose in ruled boxes fills a row with one.
-    per_row = Counter(r for r0, r1, _, _, _ in placed for r in range(r0, r1))
-    if sum(1 for n in per_row.values() if n >= 2) < 2:
-        return None
-    for *_, text in placed:
-        if len(text) > 150 or text.count("。") >= 2:
-            return None
-    return _Grid(page_no, float(table.bbox[1]), float(table.bbox[3]), xs, placed, len(ys) - 1)
+        seg = [list(c) for c in placed if run and run[0] <= c[0] <= run[-1]]
+        run = []
+        if not seg:
+            continue
+        seg_xs = _edges([xs[c[2]] for c in seg] + [xs[c[3]] for c in seg])
+        seg_ys = _edges([ys[c[0]] for c in seg] + [ys[c[1]] for c in seg])
+        for c in seg:
+            c[0], c[1] = _nearest(seg_ys, ys[c[0]]), _nearest(seg_ys, ys[c[1]])
+            c[2], c[3] = _nearest(seg_xs, xs[c[2]]), _nearest(seg_xs, xs[c[3]])
+        # A data table splits at least two rows into several cells.
+        per_row = Counter(r for r0, r1, *_ in seg for r in range(r0, r1))
+        if len(seg_xs) >= 3 and sum(1 for n in per_row.values() if n >= 2) >= 2:
+            out.append(_Grid(page_no, seg_ys[0], seg_ys[-1], seg_xs, seg, len(seg_ys) - 1))
+    return out
 
 
 def _regrid(grid: _Grid, xs: list[float]) -> bool:
@@ -385,7 +404,7 @@ def _pdf_to_text(data: bytes, warnings: list[str], fields: dict[str, str]) -> st
                 warnings.append("unreadable document info (ignored)")
             for no, page in enumerate(pdf.pages, start=1):
                 page = page.dedupe_chars()
-                grids = [g for t in page.find_tables(TABLE_SETTINGS) if (g := _grid(page, t, no)) is not None]
+                grids = [g for t in page.find_tables(TABLE_SETTINGS) for g in _grids(page, t, no)]
                 lines = _page_lines(page, grids, no)
                 if not lines and not grids:
                     empty_pages.append(no)

@@ -1,0 +1,251 @@
+"""One report, five files: what a user pastes (TXT), the office's Word file (DOCX), the site's page
+(HTML), the Word file exported by LibreOffice (PDF) and the page printed by Chromium (PDF) must give
+the same text, the same heading tree and the same facts.
+
+The files are made by ``scripts/make_pdf_fixtures.py`` (2021 national template: wrapped paragraphs,
+three ruled template tables with merged header cells, the application table cut by a page break, a
+postal address with a house number, page numbers, a browser's running header and footer) and
+committed under ``tests/fixtures/layout/``. Synthetic PDFs below (reportlab) cover ruled layouts that
+are not tables.
+"""
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from index.pipeline import build_report
+from index.readers import read_file
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "layout"
+REFERENCE = "report.txt"
+OTHERS = ["report.docx", "report.html", "report_libreoffice.pdf", "report_chromium.pdf"]
+PDFS = ["report_libreoffice.pdf", "report_chromium.pdf"]
+TITLE = "江南市青溪区人民政府2023年政府信息公开工作年度报告"
+HEADINGS = ["一、总体情况", "(一)主动公开", "(二)依申请公开", "(三)政府信息管理", "(四)平台建设", "(五)监督保障",
+            "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况",
+            "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+ADDRESS = "通讯地址:江南市青溪区人民路188号区行政中心3号楼,邮政编码:215300,联系电话:0512-66881234。"
+
+_reports: dict[str, object] = {}
+
+
+def report(name: str):  # noqa: ANN201
+    if name not in _reports:
+        _reports[name] = build_report(FIXTURES / name)
+    return _reports[name]
+
+
+def lines(text: str) -> list[str]:
+    return [line for line in text.split("\n") if line.strip()]
+
+
+def fact_keys(rep) -> Counter:  # noqa: ANN001
+    return Counter((f.metric, f.dimension, f.value, f.source, tuple(f.section_path)) for f in rep.facts)
+
+
+# --- the reader: same text ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", OTHERS)
+def test_reader_text_matches_the_pasted_text(name: str) -> None:
+    """Line for line (blank lines aside): paragraphs whole, headings on their own lines, tables as the
+    same pipe rows, no page numbers or running headers."""
+    assert lines(read_file(FIXTURES / name).text) == lines(read_file(FIXTURES / REFERENCE).text)
+
+
+@pytest.mark.parametrize("name", [REFERENCE, *OTHERS])
+def test_headings_and_address_stay_lines(name: str) -> None:
+    text_lines = lines(read_file(FIXTURES / name).text)
+    assert text_lines[0] == TITLE
+    for h in HEADINGS:
+        assert h in text_lines
+    assert ADDRESS in text_lines
+
+
+@pytest.mark.parametrize("name", OTHERS)
+def test_no_prose_line_becomes_a_table_row(name: str) -> None:
+    rows = [line for line in lines(read_file(FIXTURES / name).text) if line.startswith("|")]
+    assert len(rows) == 14 + 28 + 4  # active, application (3 header rows), review tables
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert len(cells) in (4, 10, 15)
+        assert not any(re.search(r"[。;]", c) or len(c) > 60 for c in cells), row
+
+
+@pytest.mark.parametrize("name", PDFS)
+def test_pdf_furniture_is_dropped(name: str) -> None:
+    text = read_file(FIXTURES / name).text
+    assert not re.search(r"^\s*-\s*\d+\s*-\s*$", text, re.M)  # "- 3 -"
+    assert "file://" not in text and not re.search(r"\b\d+/\d+\b", text)  # the browser's footer and n/N
+    assert not re.search(r"\d{1,2}:\d{2}\s*[AP]M", text)  # the browser's date header
+    assert text.count(TITLE) == 1
+
+
+# --- the pipeline: same sections and facts --------------------------------------------------------
+
+@pytest.mark.parametrize("name", OTHERS)
+def test_same_section_paths(name: str) -> None:
+    assert [s.path for s in report(name).sections] == [s.path for s in report(REFERENCE).sections]
+
+
+def test_reference_has_the_whole_heading_tree() -> None:
+    paths = [s.path for s in report(REFERENCE).sections]
+    assert paths[0] == [TITLE]
+    assert ["一、总体情况", "(五)监督保障"] in paths and ["六、其他需要报告的事项"] in paths
+
+
+@pytest.mark.parametrize("name", OTHERS)
+def test_same_facts(name: str) -> None:
+    ref, got = fact_keys(report(REFERENCE)), fact_keys(report(name))
+    assert got == ref, {"missing": sorted(ref - got)[:10], "extra": sorted(got - ref)[:10]}
+
+
+def test_reference_facts_cover_the_three_tables_and_the_prose() -> None:
+    facts = report(REFERENCE).facts
+    table = {(f.metric, f.dimension): f.value for f in facts if f.source == "table"}
+    assert table[("apply_new", "")] == 86 and table[("apply_new", "自然人")] == 78
+    assert table[("result_total", "")] == 80 and table[("apply_carry_forward", "")] == 10
+    assert table[("active_normative_docs", "现行有效件数")] == 41
+    assert len([f for f in facts if f.source == "table" and f.metric.startswith(("admin_review", "litigation"))]) == 15
+    assert any(f.source == "prose" and f.value == 260 for f in facts)  # 培训工作人员260人次, a wrapped line in the PDFs
+
+
+@pytest.mark.parametrize("name", [REFERENCE, *OTHERS])
+def test_address_numbers_are_not_facts(name: str) -> None:
+    for f in report(name).facts:
+        assert f.value not in (188, 3, 215300, 66881234) or "号" not in f.quote and "邮政编码" not in f.quote, f
+        assert "人民路" not in f.quote and "0512" not in f.quote, f
+
+
+# --- the file's own metadata ----------------------------------------------------------------------
+
+FIELDS = {
+    "report.txt": {},
+    "report.docx": {"title": TITLE, "author": "江南市青溪区人民政府办公室", "created": "2024-01-20T09:30:00+00:00"},
+    "report.html": {"title": TITLE, "ArticleTitle": TITLE, "SiteName": "江南市青溪区人民政府门户网站",
+                    "ColumnName": "政府信息公开年报", "PubDate": "2024-01-20 09:30", "ContentSource": "江南市青溪区人民政府办公室"},
+    "report_libreoffice.pdf": {"title": TITLE, "author": "江南市青溪区人民政府办公室"},
+    "report_chromium.pdf": {"title": TITLE},
+}
+
+
+@pytest.mark.parametrize(("name", "expected"), FIELDS.items(), ids=list(FIELDS))
+def test_fields(name: str, expected: dict[str, str]) -> None:
+    fields = read_file(FIXTURES / name).fields
+    created = fields.pop("created", None)
+    if name.endswith(".pdf"):  # the export's own time
+        assert created and re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", created)
+    elif "created" in expected:
+        assert created == expected["created"]
+    assert fields == {k: v for k, v in expected.items() if k != "created"}
+
+
+# --- ruled layouts that are not tables (reportlab) ------------------------------------------------
+
+def _canvas():  # noqa: ANN202
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(595, 842))
+    c.setFont("STSong-Light", 12)
+    return c, buf
+
+
+PROSE = ["本年度我区紧紧围绕区委区政府中心工作,持续深化政务公开,全面推进决策、执",
+         "行、管理、服务、结果公开,切实保障人民群众的知情权参与权和监督权,取得",
+         "了较好成效。"]
+
+
+def _read(tmp_path: Path, c, buf, name: str = "x.pdf") -> str:  # noqa: ANN001
+    c.showPage()
+    c.save()
+    p = tmp_path / name
+    p.write_bytes(buf.getvalue())
+    return read_file(p).text
+
+
+def test_prose_inside_a_ruled_frame_above_a_table_is_prose(tmp_path: Path) -> None:
+    """Letter paper: a frame and a rule under every line, joined to a real table below it. The frame's
+    rows are one cell wide; before, each line came out repeated across the table's columns."""
+    c, buf = _canvas()
+    c.drawString(72, 790, "某区2023年政府信息公开工作年度报告")
+    c.drawString(72, 760, "一、总体情况")
+    top, x0, x1 = 750, 60, 525
+    y = top
+    for line in PROSE:
+        y -= 22
+        c.drawString(72, y + 6, line)
+        c.line(x0, y, x1, y)
+    widths = [225, 120, 120]
+    for label, value in [("信息内容", "本年制发件数"), ("规章", "2"), ("行政规范性文件", "5")]:
+        y -= 22
+        x = x0
+        for w, text in zip(widths, [label, value, value if value.isdigit() else "现行有效件数"]):
+            c.drawString(x + 4, y + 6, text)
+            x += w
+        c.line(x0, y, x1, y)
+    c.line(x0, top, x1, top)
+    c.line(x0, top, x0, y)
+    c.line(x1, top, x1, y)
+    for xv in (x0 + 225, x0 + 345):  # column rules only where the table is
+        c.line(xv, top - 22 * len(PROSE), xv, y)
+    text = _read(tmp_path, c, buf)
+    rows = [line for line in text.split("\n") if line.startswith("|")]
+    assert rows == ["| 信息内容 | 本年制发件数 | 现行有效件数 |", "| 规章 | 2 | 2 |", "| 行政规范性文件 | 5 | 5 |"]
+    assert "".join(PROSE) in text.split("\n")  # one paragraph again
+    assert text.split("\n")[1] == "一、总体情况"
+
+
+def test_prose_in_ruled_boxes_is_no_table(tmp_path: Path) -> None:
+    """A two-column ruled layout (a cover form) whose right cells hold running text."""
+    c, buf = _canvas()
+    c.drawString(72, 790, "某区2023年政府信息公开工作年度报告")
+    y = 760
+    for label in ("总体情况", "主要问题"):
+        c.rect(60, y - 70, 100, 70)
+        c.rect(160, y - 70, 365, 70)
+        c.drawString(64, y - 20, label)
+        for k, line in enumerate(PROSE):
+            c.drawString(164, y - 20 - 18 * k, line[:28])
+        y -= 70
+    text = _read(tmp_path, c, buf)
+    assert not any(line.startswith("|") for line in text.split("\n"))
+
+
+def test_underlines_and_a_box_are_no_table(tmp_path: Path) -> None:
+    c, buf = _canvas()
+    c.drawString(72, 790, "某区2023年政府信息公开工作年度报告")
+    c.line(60, 780, 525, 780)  # the red-header rule
+    c.line(60, 777, 525, 777)
+    c.rect(60, 600, 465, 120)  # a box around the summary
+    for k, line in enumerate(PROSE):
+        c.drawString(72, 700 - 22 * k, line)
+    text = _read(tmp_path, c, buf)
+    assert not any(line.startswith("|") for line in text.split("\n"))
+    assert "".join(PROSE) in text.split("\n")
+
+
+def test_headings_break_full_lines_and_bare_page_numbers_go(tmp_path: Path) -> None:
+    """A full-width line without a full stop is followed by a heading: the heading starts a line.
+    Bare page numbers at the foot of each page are dropped, and a paragraph continues across pages."""
+    c, buf = _canvas()
+    full = "围绕群众关切做好政策解读和回应工作推进政务公开标准化规范化建设并积极做好"  # 36 chars, no full stop
+    c.drawString(72, 790, "某区2023年政府信息公开工作年度报告")
+    c.drawString(72, 760, full)
+    c.drawString(72, 738, "(一)主动公开情况")
+    c.drawString(72, 716, full)
+    c.drawString(290, 40, "1")
+    c.showPage()
+    c.setFont("STSong-Light", 12)
+    c.drawString(72, 790, "各项工作。")
+    c.drawString(72, 768, "2.依申请公开情况")
+    c.drawString(290, 40, "2")
+    text = _read(tmp_path, c, buf)
+    assert text.split("\n") == ["某区2023年政府信息公开工作年度报告", full, "(一)主动公开情况", full + "各项工作。",
+                                "2.依申请公开情况"]
