@@ -1,5 +1,15 @@
 """Ingestion: files -> Report records -> SQL rows and vectors.
 
+One path for every face (CLI, API upload, chat upload, reindex):
+
+    expand_paths (folders walked for SUPPORTED formats)
+    -> read_capped (the file's bytes, read from disk once, never past the size limit)
+    -> receive (format check, the one size check, the one content hash) -> Incoming
+    -> Incoming.parse (the one read of the bytes into a Report) -> Indexer stores it.
+
+An upload is validated by that parse, and the same ``Incoming`` (parsed Report and all) is what the
+indexer stores: it is ``os.PathLike`` (its stored copy), so ``Indexer.ingest`` takes it like a path.
+
 Each file is handled on its own: a bad file yields one ``failed`` result with a reason and
 the rest carry on. Re-ingesting an unchanged file (same name, same content hash) is a no-op;
 a changed file replaces its old version in both stores.
@@ -7,14 +17,17 @@ a changed file replaces its old version in both stores.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
-from index.models import IngestError, Report
+from index.models import IngestError, Metadata, Report
+from index.readers import SUPPORTED, read_bytes  # one list of formats for CLI, API, chat and readers
 from index.settings import Settings
 
-from index.readers import SUPPORTED  # one list of formats for CLI, API and readers
+NO_SUCH_FILE = "no such file or folder"
 
 
 @dataclass
@@ -27,39 +40,176 @@ class IngestResult:
     n_sections: int = 0
     n_chunks: int = 0
     n_facts: int = 0
+    # The metadata read from the file (or kept from the stored version when unchanged).
+    body: str = ""
+    year: int | None = None
+    publish_date: str | None = None
+
+    @classmethod
+    def of(cls, path: str, status: str, report_id: int | None, meta: Metadata, report: Report | None = None,
+           message: str = "ok") -> IngestResult:
+        counts = (len(report.sections), len(report.chunks), len(report.facts)) if report is not None else (0, 0, 0)
+        return cls(path, status, report_id, message, meta.title, *counts, body=meta.body, year=meta.year,
+                   publish_date=meta.publish_date)
+
+
+class FileTooLarge(IngestError):
+    """Over ``max_upload_mb`` (the API answers 413)."""
+
+
+class UnsupportedFormat(IngestError):
+    """A file name whose extension is not in ``SUPPORTED`` (the API answers 415)."""
+
+
+def content_hash(data: bytes) -> str:
+    """A report's identity: the SHA-256 of its file's bytes, computed once per ingest."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def limit_bytes(limit_mb: int | None) -> int | None:
+    """``max_upload_mb`` in bytes; None when 0 (no limit)."""
+    return int(limit_mb) * 2**20 if limit_mb and limit_mb > 0 else None
 
 
 def check_size(n_bytes: int, limit_mb: int) -> None:
-    """Refuse files over the upload limit before reading them: parsing is linear (~8 s per MB)
-    but embedding a 100 MB file would take hours, so one clear message beats a stuck ingest."""
-    if limit_mb > 0 and n_bytes > limit_mb * 2**20:
-        size = f"{n_bytes / 2**20:.1f}".removesuffix(".0")
-        raise IngestError(f"file too large ({size} MB > {limit_mb} MB limit; raise max_upload_mb to allow it)")
+    """The size limit, for every face: parsing is linear (~3.5 s per MB) but embedding a 100 MB file
+    would take hours, so one clear message beats a stuck ingest."""
+    cap = limit_bytes(limit_mb)
+    if cap is not None and n_bytes > cap:
+        # As few decimals as show it is over the limit (never "50 MB > 50 MB"); bytes when none do.
+        shown = (f"{n_bytes / 2**20:.{d}f}".rstrip("0").rstrip(".") for d in (1, 2))
+        size = next((f"{s} MB" for s in shown if float(s) > limit_mb), f"{n_bytes} bytes")
+        raise FileTooLarge(f"file too large ({size} > {limit_mb} MB limit; raise max_upload_mb to allow it)")
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, folders walked recursively for supported types (sorted, stable)."""
-    out: list[Path] = []
-    for p in map(Path, paths):
+def is_supported(name: str | Path) -> bool:
+    return Path(name).suffix.lower() in SUPPORTED
+
+
+def check_format(name: str | Path) -> None:
+    """The one rule for which files are taken, the same on every face: the extension is in SUPPORTED."""
+    if not is_supported(name):
+        suffix = Path(name).suffix.lower() or "(no extension)"
+        raise UnsupportedFormat(f"unsupported file type {suffix} (supported: {', '.join(SUPPORTED)})")
+
+
+def expand_paths(paths: Iterable[str | Path | Incoming]) -> list[Path | Incoming]:
+    """Files as given (whatever their suffix, so ingest can say why one is refused; a missing one too),
+    folders walked recursively for SUPPORTED formats, hidden files and folders skipped; sorted within a
+    folder, each file once. Files already in memory (``Incoming``) pass through."""
+    out: list[Path | Incoming] = []
+    seen: set[Path] = set()
+    for item in paths:
+        if isinstance(item, Incoming):
+            out.append(item)
+            continue
+        p = Path(item)
+        found = [p]
         if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUPPORTED))
-        else:
-            out.append(p)
+            found = sorted(f for f in p.rglob("*") if f.is_file() and is_supported(f)
+                           and not any(part.startswith(".") for part in f.relative_to(p).parts))
+        for f in found:
+            key = f.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append(f)
     return out
 
 
-def build_report(path: Path, raw: bytes | None = None, catalogue=None) -> Report:  # noqa: ANN001
-    """Parse one file into a Report (no store involved). Raises IngestError."""
+def read_capped(src: str | Path | BinaryIO, limit_mb: int) -> tuple[bytes, int]:
+    """A file's bytes (a path, or an open binary stream such as an upload) and its full size.
+
+    The one read: nothing is read when the size is known to be over the limit (``check_size`` then
+    refuses it with the real size), and never more than one byte past the limit otherwise.
+    """
+    if isinstance(src, (str, os.PathLike)):
+        try:
+            with Path(src).open("rb") as fh:
+                return _read_stream(fh, limit_bytes(limit_mb))
+        except FileNotFoundError:
+            raise IngestError(NO_SUCH_FILE) from None
+        except IsADirectoryError:
+            raise IngestError("is a folder") from None
+    return _read_stream(src, limit_bytes(limit_mb))
+
+
+def _read_stream(fh: BinaryIO, cap: int | None) -> tuple[bytes, int]:
+    size = None
+    try:  # seek/tell, not fstat: an in-memory spooled upload would be rolled over to disk by fileno()
+        if fh.seekable():
+            pos = fh.tell()
+            size = fh.seek(0, os.SEEK_END) - pos
+            fh.seek(pos)
+    except (AttributeError, OSError, ValueError):
+        size = None
+    if cap is not None and size is not None and size > cap:
+        return b"", size
+    data = fh.read() if cap is None else fh.read(cap + 1)
+    return data, max(len(data), size or 0)
+
+
+@dataclass(eq=False)
+class Incoming:
+    """One file on its way in: its bytes (read once), format- and size-checked, hashed once; parsed
+    at most once. ``path`` is where its bytes live on disk (an upload's stored copy), if anywhere."""
+
+    name: str
+    data: bytes = field(repr=False)
+    content_hash: str
+    path: Path | None = None
+    report: Report | None = field(default=None, repr=False)
+
+    def __fspath__(self) -> str:
+        return str(self.path if self.path is not None else self.name)
+
+    def __str__(self) -> str:
+        return self.__fspath__()
+
+    def parse(self, catalogue=None) -> Report:  # noqa: ANN001
+        """The Report of these bytes; raises IngestError. Parsed once, then reused."""
+        if self.report is None:
+            self.report = build_report(Path(self.name), self.data, catalogue, self.content_hash)
+        return self.report
+
+
+def receive(name: str, data: bytes, limit_mb: int, size: int | None = None, path: Path | None = None) -> Incoming:
+    """The entry for a file's bytes, whichever face they came from: format check, size check, hash.
+
+    ``size`` is the file's full size when ``data`` was cut at the limit (``read_capped``)."""
+    check_format(name)
+    check_size(len(data) if size is None else size, limit_mb)
+    return Incoming(name, data, content_hash(data), path)
+
+
+def open_file(path: Path, limit_mb: int) -> Incoming:
+    """A file on disk as ``Incoming``: read once, checked once, hashed once."""
+    data, size = read_capped(path, limit_mb)
+    return receive(path.name, data, limit_mb, size, path)
+
+
+def failure_reason(exc: Exception) -> str:
+    """What a user is told about a file that could not be ingested."""
+    return str(exc) if isinstance(exc, IngestError) else f"{type(exc).__name__}: {exc}"
+
+
+# What a bad file can raise while being read or parsed (anything else is a bug and propagates).
+FILE_ERRORS = (IngestError, UnicodeError, ValueError, OSError)
+
+
+def build_report(path: Path, raw: bytes | None = None, catalogue=None, digest: str | None = None) -> Report:  # noqa: ANN001
+    """Parse one file into a Report (no store involved). Raises IngestError.
+
+    ``raw``: the file's bytes when already read (else read here, once); ``digest``: their hash when
+    already computed. ``path`` gives the name (the extension picks the reader)."""
     from index.chunks import make_chunks
     from index.facts import extract_facts
     from index.metadata import extract_metadata
     from index.metrics import load_catalogue
-    from index.readers import read_file
     from index.sections import parse_sections
     from index.tables import find_tables
 
     raw = path.read_bytes() if raw is None else raw
-    doc = read_file(path)
+    doc = read_bytes(raw, path.name)
     text = doc.text
     if not text.strip():
         raise IngestError("no text found")
@@ -68,7 +218,7 @@ def build_report(path: Path, raw: bytes | None = None, catalogue=None) -> Report
     tables = find_tables(text, sections)
     facts = extract_facts(text, sections, tables, catalogue or load_catalogue())
     chunks = make_chunks(text, sections, tables)
-    return Report(source=path.name, content_hash=hashlib.sha256(raw).hexdigest(), format=doc.format, text=text,
+    return Report(source=path.name, content_hash=digest or content_hash(raw), format=doc.format, text=text,
                   meta=meta, sections=sections, tables=tables, facts=facts, chunks=chunks)
 
 
@@ -135,7 +285,8 @@ class Indexer:
             self._sparse = SparseEncoder()
         return self._sparse
 
-    def ingest(self, paths: Iterable[str | Path], progress: Callable[[int, int, Path], None] | None = None) -> list[IngestResult]:
+    def ingest(self, paths: Iterable[str | Path | Incoming],
+               progress: Callable[[int, int, Path | Incoming], None] | None = None) -> list[IngestResult]:
         files = expand_paths(paths)
         results = []
         for i, path in enumerate(files):
@@ -147,28 +298,20 @@ class Indexer:
                 cb()
         return results
 
-    def ingest_one(self, path: Path, source: str | None = None) -> IngestResult:
+    def ingest_one(self, path: Path | Incoming, source: str | None = None) -> IngestResult:
+        """One file: from disk (read once), or already in memory and perhaps parsed (an upload)."""
         try:
-            if not path.exists():
-                raise IngestError("no such file")
-            if path.is_dir():
-                raise IngestError("is a folder")
-            check_size(path.stat().st_size, self.settings.max_upload_mb)
-            raw = path.read_bytes()
-            digest = hashlib.sha256(raw).hexdigest()
-            name = source or path.name
+            incoming = path if isinstance(path, Incoming) else open_file(Path(path), self.settings.max_upload_mb)
+            name = source or incoming.name
             old = self.sql.find_by_source(name)
-            if old is not None and old.complete and old.content_hash == digest:
-                return IngestResult(str(path), "unchanged", old.id, "unchanged", old.meta.title)
-            report = build_report(path, raw, self.catalogue)
+            if old is not None and old.complete and old.content_hash == incoming.content_hash:
+                return IngestResult.of(str(path), "unchanged", old.id, old.meta, message="unchanged")
+            report = incoming.parse(self.catalogue)
             report.source = name
             self._store(report, old.id if old else None)
-        except IngestError as exc:
-            return IngestResult(str(path), "failed", message=str(exc))
-        except (UnicodeError, ValueError, OSError) as exc:
-            return IngestResult(str(path), "failed", message=f"{type(exc).__name__}: {exc}")
-        return IngestResult(str(path), "replaced" if old else "added", report.id, "ok", report.meta.title,
-                            len(report.sections), len(report.chunks), len(report.facts))
+        except FILE_ERRORS as exc:
+            return IngestResult(str(path), "failed", message=failure_reason(exc))
+        return IngestResult.of(str(path), "replaced" if old else "added", report.id, report.meta, report)
 
     def _store(self, report: Report, old_id: int | None) -> None:
         from index.chunks import chunk_context

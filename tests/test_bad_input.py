@@ -167,7 +167,8 @@ def test_report_without_headings_is_searchable(batch) -> None:  # noqa: ANN001
 
 @pytest.mark.parametrize(("n_bytes", "limit", "message"), [
     (50 * 2**20, 50, None),  # exactly at the limit is allowed
-    (50 * 2**20 + 1, 50, "file too large (50 MB > 50 MB limit"),
+    (50 * 2**20 + 1, 50, "file too large (52428801 bytes > 50 MB limit"),  # never "50 MB > 50 MB"
+    (int(1.03 * 2**20), 1, "file too large (1.03 MB > 1 MB limit"),
     (int(100.4 * 2**20), 50, "file too large (100.4 MB > 50 MB limit"),
     (3 * 2**20, 2, "file too large (3 MB > 2 MB limit"),
     (10**12, 0, None),  # 0 switches the guard off

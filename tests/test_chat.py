@@ -171,7 +171,8 @@ def test_upload_handler_needs_the_key_when_set(tmp_path, fake_assistant):
 def test_upload_handler_respects_the_size_limit(tmp_path, fake_assistant):
     settings = load_settings(data_dir=tmp_path / "data", max_upload_mb=1)
     paths = _upload_files(tmp_path, {"big.txt": REPORT.encode() * 20_000})
-    assert "big.txt(larger than 1 MB)" in list(upload_handler(fake_assistant, settings, paths))[-1]
+    final = list(upload_handler(fake_assistant, settings, paths))[-1]
+    assert "big.txt(file too large \\(2.3 MB \\> 1 MB limit; raise max\\_upload\\_mb to allow it\\))" in final
     assert not fake_assistant.indexer.ingested
 
 

@@ -12,7 +12,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Header, HTTPException, UploadFile
 from pydantic import BaseModel, Field
 
-from ui.uploads import forget_upload, ingest_paths, ingest_upload, key_ok, max_upload_bytes, stored_uploads
+from index.pipeline import read_capped
+from ui.uploads import forget_upload, ingest_paths, ingest_upload, key_ok, stored_uploads, upload_limit_mb
 
 MAX_QUESTION_CHARS = 10_000
 
@@ -46,7 +47,7 @@ def report_detail(rep: Any) -> dict:
 
 def make_api(assistant: Any, settings: Any = None) -> APIRouter:
     settings = settings if settings is not None else getattr(assistant, "settings", None)
-    max_upload = max_upload_bytes(settings)
+    limit_mb = upload_limit_mb(settings)
     router = APIRouter(prefix="/api/v1")
 
     def require_key(x_api_key: str | None = Header(default=None),
@@ -88,9 +89,9 @@ def make_api(assistant: Any, settings: Any = None) -> APIRouter:
     @router.post("/reports", dependencies=[Depends(require_key)])
     def upload(file: UploadFile = File(...)) -> dict:
         """Ingest one uploaded report through the server's own indexer (it owns the stores)."""
-        # Read at most one byte past the limit: a huge body is refused without holding it all.
-        data = file.file.read(max_upload + 1)
-        out = ingest_upload(assistant.indexer, settings, file.filename or "upload", data)
+        # The one read: nothing when the spooled body is over the limit, else at most one byte past it.
+        data, size = read_capped(file.file, limit_mb)
+        out = ingest_upload(assistant.indexer, settings, file.filename or "upload", data, size)
         if out.status == "failed":
             raise HTTPException(status_code=out.http_status, detail=out.message)
         body = out.to_dict()

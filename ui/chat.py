@@ -15,6 +15,8 @@ import index.settings  # noqa: F401  (sets GRADIO_ANALYTICS_ENABLED=False before
 
 import gradio as gr  # noqa: E402
 
+from index.pipeline import SUPPORTED  # noqa: E402  (the one list of formats)
+
 EXAMPLES = [
     "海陵区2017年收到多少件政府信息公开申请?",
     "让胡路区2013年政府信息公开工作存在哪些主要问题?",
@@ -304,9 +306,8 @@ def make_chat(assistant: Any, settings: Any = None) -> gr.Blocks:
             with gr.Column(scale=1):
                 reports_md = gr.Markdown(elem_id="reportqa-reports")
                 refresh = gr.Button("刷新报告列表", size="sm")
-                files = gr.File(label="上传报告(txt / md / html / pdf / docx,可多选)", file_count="multiple",
-                                file_types=[".txt", ".md", ".html", ".htm", ".pdf", ".docx"],
-                                elem_id="reportqa-upload")
+                files = gr.File(label=f"上传报告({' / '.join(s.lstrip('.') for s in SUPPORTED)},可多选)",
+                                file_count="multiple", file_types=list(SUPPORTED), elem_id="reportqa-upload")
                 key_box = gr.Textbox(label="API 密钥(上传需要)", type="password", visible=needs_key,
                                      elem_id="reportqa-key")
                 upload_btn = gr.Button("导入所选文件", size="sm", elem_id="reportqa-upload-btn")

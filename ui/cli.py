@@ -11,7 +11,6 @@ from typing import Any
 
 import click
 
-SUFFIXES = {".txt", ".md", ".html", ".htm", ".pdf", ".docx"}
 EXIT_LOCKED = 2
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples" / "reports"
 
@@ -25,28 +24,15 @@ def _settings(data_dir: Path | None, **overrides: Any):
 
 
 def collect_files(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Files to ingest (folders walked recursively for known formats) and paths that do not exist.
+    """Files to ingest (``index.pipeline.expand_paths``: folders walked for SUPPORTED formats) and the
+    paths that do not exist (told before any store is opened).
 
-    A file named explicitly is passed on whatever its suffix, so the reader can say why it fails.
+    A file named explicitly is passed on whatever its suffix, so ingest can say why it is refused.
     """
-    files: list[Path] = []
-    missing: list[tuple[str, str]] = []
-    seen: set[Path] = set()
-    for p in paths:
-        if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
-                           and not any(part.startswith(".") for part in f.relative_to(p).parts))
-        elif p.is_file():
-            found = [p]
-        else:
-            missing.append((str(p), "no such file or folder"))
-            continue
-        for f in found:
-            key = f.resolve()
-            if key not in seen:
-                seen.add(key)
-                files.append(f)
-    return files, missing
+    from index.pipeline import NO_SUCH_FILE, expand_paths
+
+    found = expand_paths(paths)
+    return [f for f in found if f.exists()], [(str(f), NO_SUCH_FILE) for f in found if not f.exists()]
 
 
 _LOCK_SIGNS = ("already accessed by another instance", "in use by another reportqa process")
@@ -79,10 +65,17 @@ def _locked_guard(settings: Any, call: Any, *args: Any, instead: str | None = No
         raise
 
 
+def describe(meta: Any) -> str:
+    """What a report says about itself, the same in ``ingest`` and ``reports`` lines."""
+    return (f"title: {meta.title or '?'}; body: {meta.body or '?'}; year: {meta.year or '?'}; "
+            f"published: {meta.publish_date or '?'}")
+
+
 def format_result(r: Any) -> str:
+    about = describe(r)
     if r.status == "unchanged":  # nothing was parsed, so there are no fresh counts to show
-        return f"{r.status:<9} {r.path}  ({r.title or '?'})"
-    return f"{r.status:<9} {r.path}  ({r.title or '?'}, {r.n_sections} sections, {r.n_facts} facts)"
+        return f"{r.status:<9} {r.path}  ({about})"
+    return f"{r.status:<9} {r.path}  ({about}; {r.n_sections} sections, {r.n_facts} facts)"
 
 
 def _progress(files: list[Path], echo=click.echo):  # noqa: ANN202
@@ -99,14 +92,14 @@ def _progress(files: list[Path], echo=click.echo):  # noqa: ANN202
 
 
 def run_ingest(settings: Any, paths: list[Path], echo=click.echo) -> int:
-    """Ingest ``paths`` and print one line per file; returns the exit code."""
-    from index.pipeline import Indexer
+    """Ingest ``paths`` and print one line per file (with the metadata read); returns the exit code."""
+    from index.pipeline import SUPPORTED, Indexer
 
     files, missing = collect_files(paths)
     for path, reason in missing:
         echo(f"{path}: {reason}", err=True)
     if not files and not missing:
-        echo("no report files found (looked for " + ", ".join(sorted(SUFFIXES)) + ")", err=True)
+        echo("no report files found (looked for " + ", ".join(SUPPORTED) + ")", err=True)
         return 1
     counts: dict[str, int] = {}
     if files:
@@ -212,8 +205,7 @@ def reports(data_dir: Path | None, as_json: bool) -> None:
     if not rows:
         click.echo(f"no reports in {settings.data_dir}")
     for r in rows:
-        m = r.meta
-        click.echo(f"{r.id:>4}  {m.year or '----'}  {m.region or '?':<12} {m.title or '?'}  ({r.source})")
+        click.echo(f"{r.id:>4}  {describe(r.meta)}; region: {r.meta.region or '?'}; source: {r.source}")
 
 
 VERDICT_LABELS = {

@@ -14,6 +14,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from index.pipeline import FileTooLarge, check_size, limit_bytes
+
 log = logging.getLogger("reportqa.server")
 
 
@@ -55,8 +57,8 @@ def make_app(settings: Any, assistant: Any = None) -> FastAPI:
     import gradio as gr
 
     from ui.api import make_api
-    from ui.uploads import max_upload_bytes
     from ui.chat import CSS, THEME, make_chat
+    from ui.uploads import upload_limit_mb
 
     if assistant is None:
         from assistant.engine import Assistant
@@ -100,28 +102,31 @@ def make_app(settings: Any, assistant: Any = None) -> FastAPI:
 
     app.include_router(make_api(shared, settings))
     # No CORSMiddleware: the API answers same-origin pages and non-browser clients only.
-    app.add_middleware(ApiGuard, limit=max_upload_bytes(settings) + _MULTIPART_SLACK)
-    # Mounted last: "/" catches everything the API routes above did not.
+    limit_mb = upload_limit_mb(settings)
+    app.add_middleware(ApiGuard, limit_mb=limit_mb)
+    # Mounted last: "/" catches everything the API routes above did not. Gradio's own cap keeps a
+    # huge file off the temp disk; below it, the chat's upload handler gives the shared message.
     return gr.mount_gradio_app(app, make_chat(shared, settings), path="/", theme=THEME, css=CSS,
-                               footer_links=[], ssr_mode=False,
-                               max_file_size=max_upload_bytes(settings))
+                               footer_links=[], ssr_mode=False, max_file_size=limit_bytes(limit_mb))
 
 
 _MULTIPART_SLACK = 64 * 1024  # multipart headers and boundaries around the file itself
 
 
 class ApiGuard:
-    """ASGI middleware for /api/: no CORS preflight, and no body larger than ``limit``.
+    """ASGI middleware for /api/: no CORS preflight, and no body over the upload limit.
 
     * An OPTIONS request under /api/ gets a 405 without CORS headers. Otherwise it would fall
       through to the Gradio mount at "/", whose own CORS middleware approves preflights for
       other origins when the server is reached by a non-localhost name, letting a foreign page
       send DELETE /api/v1/reports/{id} (the reads would stay unreadable, the write would not).
-    * A Content-Length above the upload limit gets a 413 before the body is read and spooled.
+    * A Content-Length whose file part must be over ``max_upload_mb`` gets a 413 before the body is
+      read and spooled, with the message of ``index.pipeline.check_size`` (the file's size is at
+      least the body's less the multipart slack).
     """
 
-    def __init__(self, app: Any, limit: int):
-        self.app, self.limit = app, limit
+    def __init__(self, app: Any, limit_mb: int):
+        self.app, self.limit_mb = app, limit_mb
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope.get("path", "").startswith("/api/"):
@@ -131,11 +136,12 @@ class ApiGuard:
                 await resp(scope, receive, send)
                 return
             length = dict(scope.get("headers") or []).get(b"content-length")
-            if length is not None and length.isdigit() and int(length) > self.limit:
-                mb = (self.limit - _MULTIPART_SLACK) // 2**20
-                resp = JSONResponse(status_code=413, content={"detail": f"request larger than {mb} MB"})
-                await resp(scope, receive, send)
-                return
+            if length is not None and length.isdigit():
+                try:
+                    check_size(int(length) - _MULTIPART_SLACK, self.limit_mb)
+                except FileTooLarge as exc:
+                    await JSONResponse(status_code=413, content={"detail": str(exc)})(scope, receive, send)
+                    return
         await self.app(scope, receive, send)
 
 

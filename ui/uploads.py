@@ -1,27 +1,27 @@
-"""Uploaded files -> the index: one pipeline for the API and the chat page.
+"""Uploaded files -> the index: the API and the chat page, through the one ingest path.
 
 An upload is checked before it touches the disk: a safe base name (no directories, no ``..``,
-no NUL, inside ``<data_dir>/uploads``), a size limit (``settings.max_upload_mb``), and a type
-told by content, not by name (``index.readers.read_bytes`` sniffs PDF/DOCX/HTML and refuses
-binary content under a text name). Then it is stored in the uploads folder (so a re-upload of
-the same name replaces the report, and ``reindex`` can re-run it) and ingested.
+no NUL, inside ``<data_dir>/uploads``), then ``index.pipeline.receive`` (the format list, the size
+limit and the hash every face shares) and the real parse (``Incoming.parse``), which tells the type
+by content, not by name. The parsed upload is then stored in the uploads folder (so a re-upload of
+the same name replaces the report, and ``reindex`` can re-run it) and handed to the indexer as it
+is: it is not parsed again.
 """
 from __future__ import annotations
 
 import hmac
-import io
 import re
 import tempfile
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from index.models import IngestError
+from index.pipeline import (FILE_ERRORS, FileTooLarge, Incoming, IngestResult, UnsupportedFormat, failure_reason,
+                            is_supported, read_capped, receive)
+from index.settings import Settings
 
-UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
-_TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -35,19 +35,18 @@ class UploadRefused(Exception):
 
 
 @dataclass
-class UploadOutcome:
-    name: str
-    status: str  # added | replaced | unchanged | failed
-    message: str = ""
-    report_id: int | None = None
-    title: str = ""
-    n_sections: int = 0
-    n_chunks: int = 0
-    n_facts: int = 0
+class UploadOutcome(IngestResult):
+    """An ``IngestResult`` for one upload (``path`` holds the stored name) and the HTTP status for it."""
+
     http_status: int = 200  # what the API answers for this file
 
+    @property
+    def name(self) -> str:
+        return self.path
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        return {"name": d.pop("path"), **d}
 
 
 def key_ok(settings: Any, given: str | None) -> bool:
@@ -58,8 +57,9 @@ def key_ok(settings: Any, given: str | None) -> bool:
     return bool(given) and hmac.compare_digest(str(given).encode(), want.encode())
 
 
-def max_upload_bytes(settings: Any) -> int:
-    return int(getattr(settings, "max_upload_mb", 50) or 50) * 1024 * 1024
+def upload_limit_mb(settings: Any) -> int:
+    """``max_upload_mb`` (0: no limit); the setting's default when a face runs without settings."""
+    return int(getattr(settings, "max_upload_mb", Settings.max_upload_mb))
 
 
 def uploads_dir(settings: Any) -> Path:
@@ -101,83 +101,70 @@ def upload_path(settings: Any, name: str) -> Path:
     return path
 
 
-def check_content(name: str, data: bytes, limit: int) -> None:
-    """Size, extension and content checks; raises UploadRefused (413 / 415 / 422)."""
-    if len(data) > limit:
-        raise UploadRefused(413, f"{name}: larger than {limit // 2**20} MB")
-    suffix = Path(name).suffix.lower()
-    if suffix not in UPLOAD_SUFFIXES:
-        raise UploadRefused(415, f"{name}: unsupported file type (accepted: {', '.join(UPLOAD_SUFFIXES)})")
-    if not data.strip():
-        raise UploadRefused(422, f"{name}: empty file")
-    if suffix in _TEXT_SUFFIXES:
-        # Cheap for text: the reader's own sniffing and decoding decide (a .txt holding a PDF
-        # is read as PDF, one holding binary junk is refused).
-        from index.readers import read_bytes
-        try:
-            read_bytes(data, name)
-        except IngestError as exc:
-            raise UploadRefused(415 if "binary" in str(exc) or "not a" in str(exc) else 422,
-                                f"{name}: {exc}") from None
-    elif suffix == ".pdf" and b"%PDF-" not in data[:1024]:
-        raise UploadRefused(415, f"{name}: not a PDF file (no %PDF header)")
-    elif suffix == ".docx" and not _is_word_zip(data):
-        raise UploadRefused(415, f"{name}: not a DOCX file (not a Word zip archive)")
+def http_status(exc: Exception) -> int:
+    """The API's answer for a file the ingest path refused: 413 too large, 415 not a format we read
+    (by name or by content), 422 a readable type that holds no usable report."""
+    if isinstance(exc, FileTooLarge):
+        return 413
+    msg = str(exc)
+    if isinstance(exc, UnsupportedFormat) or "binary" in msg or msg.startswith("not a "):
+        return 415
+    return 422
 
 
-def _is_word_zip(data: bytes) -> bool:
-    # Reading the zip's directory is cheap; parsing the document is left to the pipeline.
-    if not data.startswith(b"PK\x03\x04"):
-        return False
+def check_content(name: str, data: bytes, limit_mb: int, size: int | None = None, catalogue: Any = None) -> Incoming:
+    """Format, size and content, by the ingest path itself: ``receive`` then the real parse, whose
+    Report the returned ``Incoming`` keeps for the ingest. Raises UploadRefused (413 / 415 / 422)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            return "word/document.xml" in zf.namelist()
-    except zipfile.BadZipFile:
-        return False
+        incoming = receive(name, data, limit_mb, size)
+        incoming.parse(catalogue)
+    except FILE_ERRORS as exc:
+        raise UploadRefused(http_status(exc), f"{name}: {failure_reason(exc)}") from None
+    return incoming
 
 
-def ingest_upload(indexer: Any, settings: Any, filename: str, data: bytes) -> UploadOutcome:
-    """Check, store and ingest one upload. Never raises for a bad file: the outcome says why."""
+def ingest_upload(indexer: Any, settings: Any, filename: str, data: bytes, size: int | None = None) -> UploadOutcome:
+    """Check (by parsing it), store and ingest one upload. Never raises for a bad file: the outcome says why.
+
+    ``size``: the upload's full size when ``data`` was cut at the limit (``read_capped``)."""
     shown = filename or "upload"
     try:
         name = safe_filename(filename)
         shown = name
-        check_content(name, data, max_upload_bytes(settings))
         path = upload_path(settings, name)
+        incoming = check_content(name, data, upload_limit_mb(settings), size, getattr(indexer, "catalogue", None))
     except UploadRefused as exc:
-        return UploadOutcome(shown, "failed", exc.message, http_status=exc.status)
+        return UploadOutcome(shown, "failed", message=exc.message, http_status=exc.status)
     path.write_bytes(data)
-    (r,) = indexer.ingest([path])
+    incoming.path = path
+    (r,) = indexer.ingest([incoming])  # the parsed Report goes in as it is
     if r.status == "failed":
         path.unlink(missing_ok=True)  # a failed file must not come back on reindex
-        return UploadOutcome(name, "failed", f"{name}: {r.message}", http_status=422)
-    return UploadOutcome(name, r.status, r.message, r.report_id, r.title, r.n_sections, r.n_chunks, r.n_facts)
+        return UploadOutcome(name, "failed", message=f"{name}: {r.message}", http_status=422)
+    return UploadOutcome(**{**asdict(r), "path": name})
 
 
 def ingest_paths(indexer: Any, settings: Any, paths: Iterable[str | Path],
                  progress: Callable[[int, int, str], None] | None = None) -> list[UploadOutcome]:
-    """Uploads that arrive as files on disk (the chat page's temp files), one at a time."""
+    """Uploads that arrive as files on disk (the chat page's temp files, reindex), one at a time."""
     paths = [Path(p) for p in paths]
     out = []
-    limit = max_upload_bytes(settings)
     for i, p in enumerate(paths):
         if progress:
             progress(i, len(paths), p.name)
         try:
-            size = p.stat().st_size
-        except OSError as exc:
-            out.append(UploadOutcome(p.name, "failed", f"{p.name}: {exc.strerror or exc}", http_status=400))
+            data, size = read_capped(p, upload_limit_mb(settings))
+        except (IngestError, OSError) as exc:
+            out.append(UploadOutcome(p.name, "failed", message=f"{p.name}: {getattr(exc, 'strerror', None) or exc}",
+                                     http_status=400))
             continue
-        if size > limit:
-            out.append(UploadOutcome(p.name, "failed", f"{p.name}: larger than {limit // 2**20} MB", http_status=413))
-            continue
-        out.append(ingest_upload(indexer, settings, p.name, p.read_bytes()))
+        out.append(ingest_upload(indexer, settings, p.name, data, size))
     return out
 
 
 def stored_uploads(settings: Any) -> list[Path]:
     base = uploads_dir(settings)
-    return sorted(p for p in base.iterdir() if p.is_file() and p.suffix.lower() in UPLOAD_SUFFIXES)
+    return sorted(p for p in base.iterdir() if p.is_file() and is_supported(p))
 
 
 def forget_upload(settings: Any, source: str) -> bool:
@@ -193,5 +180,5 @@ def forget_upload(settings: Any, source: str) -> bool:
 
 
 __all__ = ["UploadRefused", "UploadOutcome", "key_ok", "safe_filename", "upload_path", "check_content",
-           "ingest_upload", "ingest_paths", "stored_uploads", "forget_upload", "uploads_dir", "max_upload_bytes",
-           "UPLOAD_SUFFIXES"]
+           "http_status", "ingest_upload", "ingest_paths", "stored_uploads", "forget_upload", "uploads_dir",
+           "upload_limit_mb"]
