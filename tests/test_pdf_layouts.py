@@ -249,3 +249,74 @@ def test_headings_break_full_lines_and_bare_page_numbers_go(tmp_path: Path) -> N
     text = _read(tmp_path, c, buf)
     assert text.split("\n") == ["某区2023年政府信息公开工作年度报告", full, "(一)主动公开情况", full + "各项工作。",
                                 "2.依申请公开情况"]
+
+
+def _grid_rows(c, x_edges: list[float], top: float, rows: list[list[tuple[str, int]]], h: float = 22) -> float:  # noqa: ANN001
+    """Draw ruled rows; each cell is (text, colspan). Returns the bottom y."""
+    y = top
+    for row in rows:
+        k = 0
+        for text, span in row:
+            x0, x1 = x_edges[k], x_edges[k + span]
+            c.rect(x0, y - h, x1 - x0, h)
+            if text:
+                c.drawString(x0 + 4, y - h + 7, text)
+            k += span
+        y -= h
+    return y
+
+
+def test_table_cut_by_a_page_break_is_one_table(tmp_path: Path) -> None:
+    """Word repeats the header row on the next page and prints a merged label on the first page only."""
+    c, buf = _canvas()
+    xs = [60, 200, 380, 480]
+    c.drawString(72, 790, "某区2023年政府信息公开工作年度报告")
+    c.drawString(72, 760, "三、收到和处理政府信息公开申请情况")
+    _grid_rows(c, xs, 740, [[("办理结果", 2), ("件数", 1)], [("三、本年度办理结果", 1), ("(一)予以公开", 1), ("5", 1)]])
+    c.drawString(290, 40, "- 1 -")
+    c.showPage()
+    c.setFont("STSong-Light", 12)
+    _grid_rows(c, xs, 800, [[("办理结果", 2), ("件数", 1)], [("", 1), ("(二)部分公开", 1), ("2", 1)]])
+    c.drawString(72, 700, "四、政府信息公开行政复议、行政诉讼情况")
+    c.drawString(290, 40, "- 2 -")
+    text = _read(tmp_path, c, buf)
+    assert [line for line in text.split("\n") if line.startswith("|")] == [
+        "| 办理结果 | 办理结果 | 件数 |",
+        "| 三、本年度办理结果 | (一)予以公开 | 5 |",
+        "| 三、本年度办理结果 | (二)部分公开 | 2 |",
+    ]
+
+
+def test_spacing_comes_from_positions(tmp_path: Path) -> None:
+    """Columns of a table without rules keep a space; autospacing around digits and distributed
+    alignment (分散对齐) do not."""
+    c, buf = _canvas()
+    c.drawString(72, 790, "某区2023年政府信息公开工作年度报告")
+    for x, s in [(72, "规章"), (250, "0"), (330, "12")]:  # a row of a table drawn without rules
+        c.drawString(x, 760, s)
+    x = 72
+    for s in ["本年共受理申请", "86", "件。"]:  # CJK/Latin autospacing: a quarter of a character
+        c.drawString(x, 738, s)
+        x += c.stringWidth(s, "STSong-Light", 12) + 3
+    for k, ch in enumerate("青溪区人民政府"):  # a signature spread over a fixed width
+        c.drawString(300 + 30 * k, 700, ch)
+    text = _read(tmp_path, c, buf)
+    assert text.split("\n")[1:] == ["规章 0 12", "本年共受理申请86件。", "青溪区人民政府"]
+
+
+def test_two_line_running_header_and_page_of_footer_go(tmp_path: Path) -> None:
+    c, buf = _canvas()
+    for page in range(1, 4):
+        c.setFont("STSong-Light", 9)
+        c.drawString(72, 815, "江南市青溪区人民政府门户网站")
+        c.drawString(72, 803, "政府信息公开年报")
+        c.drawString(480, 30, f"Page {page} of 3")
+        c.setFont("STSong-Light", 12)
+        if page == 1:
+            c.drawString(72, 760, "某区2023年政府信息公开工作年度报告")
+        c.drawString(72, 730, f"{'一二三'[page - 1]}、第{page}部分")
+        c.drawString(72, 708, f"第{page}部分的正文。")
+        c.showPage()
+    text = _read(tmp_path, c, buf)
+    assert text.split("\n") == ["某区2023年政府信息公开工作年度报告", "一、第1部分", "第1部分的正文。", "二、第2部分",
+                                "第2部分的正文。", "三、第3部分", "第3部分的正文。"]

@@ -29,14 +29,12 @@ from index.models import IngestError
 from index.readers.rows import clean_cell, pipe_row
 
 _PAGE_NUMBER = re.compile(
-    r"^\s*([-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(\s*[,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|共\s*\d+\s*页\s*第\s*\d+\s*页)\s*$")
+    r"^\s*([-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(\s*[,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|共\s*\d+\s*页\s*第\s*\d+\s*页|[Pp]age\s*\d+(\s*of\s*\d+)?)\s*$")
 _BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")  # a page number when it sits in the top/bottom margin
 _BAND = 0.12  # share of the page height at the top and bottom where running headers/footers live
 _SENTENCE_END = tuple("。:;!?…」”』)》")
 _HEADING = re.compile(r"^\s*(第[一二三四五六七八九十\d]+(部分|章)|[一二三四五六七八九十]{1,3}\s*[、.]|"
                       r"\([一二三四五六七八九十]{1,3}\)|\d{1,2}\s*[、.](?!\d)|\(\d{1,2}\)|[①-⑳])")
-_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
-_SPACE_AT_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}0-9A-Za-z%])|(?<=[0-9A-Za-z%])[ \t]+(?=[{_CJK}])")
 _WORD_CHAR = re.compile(r"[0-9A-Za-z@#%&+\-./:_~]")
 _CLOSING = set("。,、;:!?)」』》〉】〕”’%")  # never starts a line: the layout engine pulls a character down with it
 # CJK Radicals Supplement characters that fonts' ToUnicode maps give instead of the ideograph (NFKC
@@ -84,12 +82,6 @@ def _pdf_check(data: bytes) -> str:
 
 # --- characters -> text ----------------------------------------------------------------------
 
-def _fix_text(s: str) -> str:
-    """Radical look-alikes -> ideographs; no spaces between CJK characters or CJK and digits (PDF
-    writers space them apart for justification and CJK/Latin autospacing; typed text has none)."""
-    return _SPACE_AT_CJK.sub("", s.translate(_RADICALS))
-
-
 def _chars_to_lines(chars: list[dict]) -> list[list[dict]]:
     """Characters grouped into visual lines (top within half a character), each sorted by x."""
     lines: list[list[dict]] = []
@@ -102,12 +94,23 @@ def _chars_to_lines(chars: list[dict]) -> list[list[dict]]:
 
 
 def _join_chars(chars: list[dict]) -> str:
-    out = ""
-    for i, ch in enumerate(chars):
-        if i and ch["x0"] - chars[i - 1]["x1"] > 0.25 * ch["size"] and out and not out.endswith(" "):
+    """One visual line from its characters' positions, not from the PDF's space characters: a gap of
+    most of a character is a space (columns of a table without rules), a small one only between two
+    Latin letters or digits; CJK characters spaced apart for justification, CJK/Latin autospacing or
+    distributed alignment (分散对齐) join up. Radical look-alikes become the ideographs."""
+    chars = [c for c in chars if c["text"].strip()]
+    if not chars:
+        return ""
+    size = sorted(c["size"] for c in chars)[len(chars) // 2] or 10.0
+    gaps = [b["x0"] - a["x1"] for a, b in zip(chars, chars[1:])]
+    spread = len(gaps) >= 3 and all(g > 0.8 * size for g in gaps)
+    out = chars[0]["text"]
+    for gap, a, b in zip(gaps, chars, chars[1:]):
+        latin = _WORD_CHAR.match(a["text"][-1]) and _WORD_CHAR.match(b["text"][0])
+        if not spread and (gap > 0.8 * size or (latin and gap > 0.15 * size)):
             out += " "
-        out += ch["text"]
-    return out
+        out += b["text"]
+    return out.translate(_RADICALS)
 
 
 def _join_pieces(pieces: list[str]) -> str:
@@ -138,13 +141,17 @@ class _Grid:
     def n_cols(self) -> int:
         return len(self.xs) - 1
 
-    def rows(self) -> list[list[str]]:
+    def grid(self) -> list[list[str]]:
+        """Every grid position, merged cells repeated into each position they cover."""
         grid = [[""] * self.n_cols for _ in range(self.n_rows)]
         for r0, r1, c0, c1, text in self.cells:
             for r in range(r0, r1):
                 for c in range(c0, c1):
                     grid[r][c] = text
-        return [row for row in grid if any(row)]
+        return grid
+
+    def rows(self) -> list[list[str]]:
+        return [row for row in self.grid() if any(row)]
 
 
 def _edges(values: list[float], tol: float = 2.0) -> list[float]:
@@ -162,7 +169,7 @@ def _nearest(edges: list[float], v: float) -> int:
 def _cell_text(chars: list[dict], bbox: tuple[float, float, float, float]) -> str:
     x0, top, x1, bottom = bbox
     inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
-    return clean_cell(_fix_text(_join_pieces([_join_chars(line) for line in _chars_to_lines(inside)])))
+    return clean_cell((_join_pieces([_join_chars(line) for line in _chars_to_lines(inside)])))
 
 
 def _prose(text: str) -> bool:
@@ -222,6 +229,20 @@ def _regrid(grid: _Grid, xs: list[float]) -> bool:
     return True
 
 
+def _drop_repeated_header(prev: _Grid, cur: _Grid) -> None:
+    """Header rows the writer repeats at the top of every page ("重复标题行") are not data."""
+    prev_rows, cur_rows = prev.grid(), cur.grid()
+    k = 0
+    while k < min(len(prev_rows), len(cur_rows) - 1) and prev_rows[k] == cur_rows[k] \
+            and not any(re.fullmatch(r"[-\d.,%]+", c) for c in cur_rows[k]):
+        k += 1
+    if k:
+        cur.cells = [c for c in cur.cells if c[1] > k]
+        for c in cur.cells:
+            c[0], c[1] = max(c[0] - k, 0), c[1] - k
+        cur.n_rows -= k
+
+
 def _continue_grid(prev: _Grid, cur: _Grid) -> None:
     """A table the page break cut, on the same column edges: a merged label cell prints its text on
     the first page only, so cells of the continuation's first row left blank take the label above."""
@@ -230,6 +251,7 @@ def _continue_grid(prev: _Grid, cur: _Grid) -> None:
             return
     rows = prev.rows()
     last = rows[-1] if rows else []
+    _drop_repeated_header(prev, cur)
     for cell in cur.cells:
         r0, _, c0, _, text = cell
         if r0 == 0 and not text and c0 < len(last):
@@ -279,10 +301,10 @@ def _page_lines(page, grids: list[_Grid], page_no: int) -> list[_Line]:  # noqa:
     h = float(page.height)
     out = []
     for ln in rest.extract_text_lines(strip=True, return_chars=True):
-        text = _fix_text(ln["text"]).strip()
+        chars = [c for c in ln["chars"] if c["text"].strip()]
+        text = _join_chars(chars).strip()
         if not text:
             continue
-        chars = [c for c in ln["chars"] if c["text"].strip()]
         size = sorted(c["size"] for c in chars)[len(chars) // 2] if chars else 10.0
         band = ln["top"] < _BAND * h or ln["bottom"] > (1 - _BAND) * h
         out.append(_Line(page_no, ln["top"], ln["bottom"], ln["x0"], ln["x1"], text, size, _first_width(chars), band))
@@ -300,22 +322,26 @@ def _drop_furniture(pages: list[list[_Line]]) -> None:
                 ln.drop = True
     if len(pages) < 2:
         return
-    seen: dict[str, set[int]] = {}
-    ends: list[list[_Line]] = []
-    for no, lines in enumerate(pages):
-        live = [ln for ln in lines if not ln.drop]
-        edge = [ln for ln in (live[:1] + live[-1:]) if ln.band]
-        ends.append(edge)
-        for ln in edge:
-            seen.setdefault(key(ln.text), set()).add(no)
     need = max(2, math.ceil(0.5 * len(pages)))
-    for no, edge in enumerate(ends):
-        for ln in edge:
-            if len(seen[key(ln.text)]) >= need:
-                # A running header that is the report's title stays once, as the title.
-                keep = (no == 0 and ln is next((x for x in pages[0] if not x.drop), None)
-                        and ln.text.endswith("报告") and not re.search(r"[/:]", ln.text))
-                ln.drop = not keep
+    done: set[int] = set()  # lines judged already (kept running titles)
+    for _ in range(2):  # a header or footer of two lines goes in two passes
+        ends = []
+        for lines in pages:
+            live = [ln for ln in lines if not ln.drop and id(ln) not in done]
+            ends.append([ln for ln in live[:1] + live[-1:] if ln.band])
+        seen: dict[str, set[int]] = {}
+        for no, edge in enumerate(ends):
+            for ln in edge:
+                seen.setdefault(key(ln.text), set()).add(no)
+        for no, edge in enumerate(ends):
+            for ln in edge:
+                if len(seen[key(ln.text)]) >= need:
+                    # A running header that is the report's title stays once, as the title.
+                    if (no == 0 and ln is next((x for x in pages[0] if not x.drop), None)
+                            and ln.text.endswith("报告") and not re.search(r"[/:]", ln.text)):
+                        done.add(id(ln))
+                    else:
+                        ln.drop = True
 
 
 # --- paragraphs ----------------------------------------------------------------------------------
