@@ -204,6 +204,19 @@ BLOCKS: list[tuple[str, object]] = [
 ]
 
 
+_FULL_WIDTH = str.maketrans(",:;()!?", "\uff0c\uff1a\uff1b\uff08\uff09\uff01\uff1f")
+
+
+def full_width(value):  # noqa: ANN001, ANN201
+    """Chinese punctuation as reports type it (full-width ,:;()); digits and decimal points stay."""
+    if isinstance(value, str):
+        return value.translate(_FULL_WIDTH)
+    return [[(full_width(t), rs, cs) for t, rs, cs in row] for row in value]
+
+
+BLOCKS = [(kind, full_width(value)) for kind, value in BLOCKS]
+
+
 def write_txt(path: Path) -> None:
     lines: list[str] = []
     for kind, value in BLOCKS:

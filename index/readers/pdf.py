@@ -34,9 +34,10 @@ _BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")  # a page number when it sits in t
 _BAND = 0.12  # share of the page height at the top and bottom where running headers/footers live
 _SENTENCE_END = tuple("。:;!?…」”』)》")
 _HEADING = re.compile(r"^\s*(第[一二三四五六七八九十\d]+(部分|章)|[一二三四五六七八九十]{1,3}\s*[、.]|"
-                      r"\([一二三四五六七八九十]{1,3}\)|\d{1,2}\s*[、.](?!\d)|\(\d{1,2}\)|[①-⑳])")
-_WORD_CHAR = re.compile(r"[0-9A-Za-z@#%&+\-./:_~]")
-_CLOSING = set("。,、;:!?)」』》〉】〕”’%")  # never starts a line: the layout engine pulls a character down with it
+                      r"\([一二三四五六七八九十]{1,3}\)|\d{1,2}\s*[、.](?!\d)|\(\d{1,2}\))")
+_WORD_CHAR = re.compile(r"[0-9A-Za-z@#%&+\-./_~]")
+# Never starts a line (the layout engine pulls a character down with it); NFKC forms.
+_CLOSING = set("。,、;:!?)」』》〉】〕”’%")
 # CJK Radicals Supplement characters that fonts' ToUnicode maps give instead of the ideograph (NFKC
 # leaves them; Kangxi radicals U+2F00.. are handled by NFKC, except where it picks a traditional form).
 _RADICALS = str.maketrans({
@@ -97,7 +98,7 @@ def _join_chars(chars: list[dict]) -> str:
     """One visual line from its characters' positions, not from the PDF's space characters: a gap of
     most of a character is a space (columns of a table without rules), a small one only between two
     Latin letters or digits; CJK characters spaced apart for justification, CJK/Latin autospacing or
-    distributed alignment (分散对齐) join up. Radical look-alikes become the ideographs."""
+    distributed alignment (分散对齐) join up."""
     chars = [c for c in chars if c["text"].strip()]
     if not chars:
         return ""
@@ -110,7 +111,7 @@ def _join_chars(chars: list[dict]) -> str:
         if not spread and (gap > 0.8 * size or (latin and gap > 0.15 * size)):
             out += " "
         out += b["text"]
-    return out.translate(_RADICALS)
+    return out
 
 
 def _join_pieces(pieces: list[str]) -> str:
@@ -430,6 +431,8 @@ def _pdf_to_text(data: bytes, warnings: list[str], fields: dict[str, str]) -> st
                 warnings.append("unreadable document info (ignored)")
             for no, page in enumerate(pdf.pages, start=1):
                 page = page.dedupe_chars()
+                for ch in page.chars:  # compare and join in normalized forms: (一) is (一), 1 is 1
+                    ch["text"] = unicodedata.normalize("NFKC", ch["text"].translate(_RADICALS))
                 grids = [g for t in page.find_tables(TABLE_SETTINGS) for g in _grids(page, t, no)]
                 lines = _page_lines(page, grids, no)
                 if not lines and not grids:
