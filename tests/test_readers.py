@@ -1,6 +1,8 @@
-"""Readers: formats, encodings and the reasons given for files that cannot be read.
+"""Readers: formats, encodings, the file's own metadata (``Document.fields``) and the reasons given
+for files that cannot be read.
 
-Every fixture is generated here in tmp_path (no binary fixtures are committed).
+Every fixture here is generated in tmp_path; whole reports as real writers lay them out (LibreOffice,
+Chromium) are in tests/test_pdf_layouts.py.
 """
 import io
 import os
@@ -10,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from index.models import IngestError
-from index.readers import SUPPORTED, decode_bytes, read_bytes, read_file
+from index.readers import FORMATS, SUPPORTED, decode_bytes, html_table_rows, pipe_row, read_bytes, read_file
 from index.sections import parse_sections
 
 REPORT = (
@@ -380,3 +382,69 @@ def test_pdf_pages_rejoin_wrapped_lines_and_drop_running_headers(tmp_path: Path)
     assert lines.count(wrapped + "三十一件。第2页正文。") == 1  # the sentence is whole again
     assert not any(line.startswith("-") for line in lines)
     assert [s.heading for s in parse_sections(doc.text)][1:] == ["一、第1部分情况", "二、第2部分情况", "三、第3部分情况"]
+
+
+# --- the registry and the file's own metadata ---------------------------------------------
+
+def test_registry_serves_every_supported_extension_once() -> None:
+    exts = [e for f in FORMATS for e in f.extensions]
+    assert tuple(exts) == SUPPORTED and len(set(exts)) == len(exts)
+    assert {f.name for f in FORMATS} == {"txt", "md", "html", "docx", "pdf"}
+    assert pipe_row(["a ", " b"]) == "| a | b |"
+    from bs4 import BeautifulSoup
+
+    table = BeautifulSoup("<table><tr><td colspan=2>x</td></tr><tr><td>1</td><td>2</td></tr></table>", "lxml").table
+    assert html_table_rows(table) == [["x", "x"], ["1", "2"]]
+
+
+def test_html_fields_are_meta_pairs_and_title(tmp_path: Path) -> None:
+    html = ('<html><head><meta charset="utf-8"><title> 某区2019年报告\n</title>'
+            '<meta name="ArticleTitle" content="某区2019年政府信息公开工作年度报告">'
+            '<meta name="PubDate" content="2020-01-13 09:30"><meta name="ContentSource" content="某区人民政府办公室">'
+            '<meta name="SiteName" content="某区人民政府"><meta name="ColumnName" content="年度报告">'
+            '<meta name="keywords" content=""><meta http-equiv="X-UA-Compatible" content="IE=edge">'
+            '<meta name="PubDate" content="1999-01-01"></head><body><p>一、概述</p><p>正文。</p></body></html>')
+    doc = read_file(_write(tmp_path, "r.html", html))
+    assert doc.fields == {"ArticleTitle": "某区2019年政府信息公开工作年度报告", "PubDate": "2020-01-13 09:30",
+                          "ContentSource": "某区人民政府办公室", "SiteName": "某区人民政府", "ColumnName": "年度报告",
+                          "title": "某区2019年报告"}
+    assert "2020-01-13" not in doc.text  # fields are not text
+
+
+def test_docx_fields_are_core_properties(tmp_path: Path) -> None:
+    import datetime as dt
+
+    import docx
+
+    d = docx.Document(io.BytesIO(_docx()))
+    d.core_properties.title = "某镇2019年政府信息公开工作年度报告"
+    d.core_properties.author = "某镇人民政府"
+    d.core_properties.created = dt.datetime(2020, 1, 15, 8, 0, 0)
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = read_file(_write(tmp_path, "r.docx", buf.getvalue()))
+    assert doc.fields == {"title": "某镇2019年政府信息公开工作年度报告", "author": "某镇人民政府",
+                          "created": "2020-01-15T08:00:00+00:00"}
+    d.core_properties.title = ""
+    buf = io.BytesIO()
+    d.save(buf)
+    assert "title" not in read_file(_write(tmp_path, "r2.docx", buf.getvalue())).fields  # empty: left out
+
+
+def test_pdf_fields_are_the_document_info(tmp_path: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=True)  # invariant: a fixed CreationDate
+    c.setTitle("Annual report 2019")
+    c.setAuthor("Some district office")
+    c.drawString(72, 800, "Annual report 2019")
+    c.showPage()
+    c.save()
+    doc = read_file(_write(tmp_path, "r.pdf", buf.getvalue()))
+    assert doc.fields == {"title": "Annual report 2019", "author": "Some district office",
+                          "created": "2000-01-01T00:00:00"}
+
+
+def test_text_files_have_no_fields(tmp_path: Path) -> None:
+    assert read_file(_write(tmp_path, "r.txt", REPORT)).fields == {}
