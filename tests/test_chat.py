@@ -5,6 +5,7 @@ import gradio as gr
 import pytest
 
 from index.models import Metadata
+from index.pipeline import SUPPORTED
 from index.settings import load_settings
 from index.sqlstore import ReportRow
 from ui.chat import (EXAMPLES, answer_markdown, audit_handler, check_handler, citation_markdown, findings_markdown,
@@ -186,5 +187,6 @@ def test_make_chat_has_the_check_audit_and_upload_controls(fake_assistant):
             "reportqa-upload", "reportqa-upload-status"} <= ids
     (upload,) = [c for c in comps if type(c).__name__ == "File"]
     assert upload.file_count == "multiple"
+    assert list(upload.file_types) == list(SUPPORTED), "the one list of formats"
     (key,) = [c for c in comps if getattr(c, "elem_id", None) == "reportqa-key"]
     assert key.visible is False, "no key configured: no key box"
