@@ -16,7 +16,7 @@ from itertools import accumulate
 from index.metrics import Catalogue, Resolved, normalize_label
 from index.models import Fact, Section, Table
 from index.numbers import find_numbers
-from index.tables import SEP, _section_path
+from index.tables import CUMULATIVE_COL, SEP, _section_path
 
 _COUNT_UNITS = {"件", "条", "项", "个", "次", "人次", "件次", "户", "家", "万元", "亿元", "元", "%", "人", "个工作日",
                 "工作日", "天", "期", "篇", "批次", "名", "份", "场", "封", "所", "处", "位", "台", "张", "期次"}
@@ -36,6 +36,8 @@ def _cell_facts(t: Table, cat: Catalogue) -> list[Fact]:
         if r is None:
             continue
         metric, dim = r
+        if c.col_label == CUMULATIVE_COL:  # the pre-2019 统计表's running total since records began
+            dim = f"{dim} {CUMULATIVE_COL}".strip()
         unit = c.unit or metric.unit_for(dim)
         if c.unit == "%" and metric.unit != "%":
             dim = f"{dim} 占比".strip()

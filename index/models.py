@@ -78,6 +78,9 @@ class Table:
     start: int
     end: int
     notes: list[str] = field(default_factory=list)
+    # How each template row's cells were read from a run of digits: (row label, how the run was
+    # written: glued | partly_spaced | spaced, determined | uncertain | inconsistent | none).
+    row_checks: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass

@@ -271,6 +271,7 @@ class _Draft:
     notes: list[str] = field(default_factory=list)
     align: str = "right"  # how short rows are placed: right (templates) | left (generic)
     appendix: bool = False
+    row_checks: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def _assemble(d: _Draft, sections: list[Section], ord_: int) -> Table:
@@ -322,7 +323,7 @@ def _assemble(d: _Draft, sections: list[Section], ord_: int) -> Table:
         d.notes.append(f"{short_rows} row(s) had fewer values than columns; placed from the {d.align}")
     return Table(ord=ord_, section_path=_section_path(sections, d.start), title=d.title, kind=d.kind,
                  layout=d.layout, header=d.header, rows=grid, cells=cells, start=d.start, end=d.end,
-                 notes=d.notes)
+                 notes=d.notes, row_checks=d.row_checks)
 
 
 # --- flat layout -------------------------------------------------------------------------
@@ -576,33 +577,191 @@ _DIGIT_ROW = re.compile(r"^(?P<label>.*?[\u4e00-\u9fff)\)”\"])\s*(?P<nums>\d[\
 
 
 def split_digit_run(digits: str, parts: int = 7) -> list[list[str]]:
-    """All splits of ``digits`` into ``parts`` numbers (no leading zeros) where the first
-    ``parts-1`` sum to the last (自然人 + five 法人 columns = 总计)."""
-    n = len(digits)
-    sols: list[list[str]] = []
+    """All cuts of ``digits`` into ``parts`` numbers (no leading zeros) where the first
+    ``parts-1`` sum to the last (自然人 + five 法人 columns = 总计); see index/cellsplit.py."""
+    from index.cellsplit import candidates
 
-    def ok(s: str) -> bool:
-        return s == "0" or not s.startswith("0")
-
-    for tl in range(1, n - parts + 2):
-        total_s = digits[n - tl:]
-        if not ok(total_s):
-            continue
-        total = int(total_s)
-        prefix = digits[:n - tl]
-        for cut in combinations(range(1, len(prefix)), parts - 2):
-            bounds = (0, *cut, len(prefix))
-            nums = [prefix[bounds[i]:bounds[i + 1]] for i in range(parts - 1)]
-            if all(ok(x) for x in nums) and sum(int(x) for x in nums) == total:
-                sols.append(nums + [total_s])
-    return sols
+    return candidates(digits, parts, lambda v: sum(v[:-1]) == v[-1])[0]
 
 
-def _digit_tables(lines: list[tuple[str, int, int]], skip: set[int]) -> tuple[list[_Draft], set[int]]:
+_REVIEW_LINE = re.compile(r"^(?P<label>.*(?:结果维持|尚未审结|复议后起诉)\D*?)\s*(?P<nums>\d[\d\s]*)$")
+
+
+def _apply_row(core: str) -> str:
+    """The template row a label names, allowing one mistyped character (属于行政执法案件 for 案卷)."""
+    if core in _APPLY_ROW_SET or len(core) < 6:
+        return core
+    for r in _APPLY_ROW_SET:
+        if len(r) == len(core) and sum(a != b for a, b in zip(r, core)) == 1:
+            return r
+    return core
+
+
+def _run_layout(run: str) -> str:
+    blocks = run.split()
+    return "glued" if len(blocks) == 1 else "spaced" if all(len(b) == 1 for b in blocks) else "partly_spaced"
+
+
+_ACTIVE_HEAD = re.compile(r"^第二十条第\(([一二三四五六七八九十]+)\)项")
+# Column names of the 主动公开 table in the 2019 and 2021 templates (as in index/metrics.yaml's dimensions).
+_ACTIVE_COLS = ["本年新制作数量", "本年新公开数量", "对外公开总数量", "本年制发件数", "本年废止件数", "现行有效件数",
+                "上一年项目数量", "本年增/减", "本年处理决定数量", "处理决定数量", "本年收费金额", "采购项目数量",
+                "采购总金额"]
+_ACTIVE_COL_RE = re.compile("|".join(re.escape(c) for c in sorted(_ACTIVE_COLS, key=len, reverse=True)))
+_ACTIVE_ROW_RE = re.compile(r"^(?P<label>" + "|".join(re.escape(r) for r in sorted(ACTIVE_ROWS, key=len, reverse=True))
+                            + r")\s*(?P<nums>\d[\d\s.]*)$")
+
+
+def _active_draft(lines: list[tuple[str, int, int]], i: int) -> tuple[_Draft | None, int]:
+    """``第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数`` and the rows after it
+    (``规章000``): the row's run is cut into the header's columns. Returns (draft, next line)."""
+    head = lines[i][0].strip()
+    cols = _ACTIVE_COL_RE.findall(head)
+    if not cols:
+        return None, i + 1
+    rows, checks, notes = [], [], []
+    j = i + 1
+    while j < len(lines) and (m := _ACTIVE_ROW_RE.match(lines[j][0].strip())):
+        line, s0, _ = lines[j]
+        base = s0 + len(line) - len(line.lstrip())
+        label, nums_s = m.group("label"), m.group("nums")
+        nums_at = base + m.start("nums")
+        blocks = nums_s.split()
+        digits = "".join(blocks)
+        if len(blocks) == len(cols):
+            cells, status = blocks, "determined"
+        elif len(cols) == 1 and len(blocks) == 1:
+            cells, status = blocks, ("determined" if "." not in digits or len(digits.split(".")[1]) <= 4 else "uncertain")
+        elif "." not in digits and len(digits) == len(cols):
+            cells, status = list(digits), "determined"
+        else:
+            cells, status = None, "uncertain"
+        if cells is not None and status == "determined":
+            vals = _cell_toks(nums_s, nums_at, cells)
+        else:
+            notes.append(f"row {label!r}: run {nums_s.strip()!r} cannot be cut into {len(cols)} columns "
+                         f"({'、'.join(cols)}) with certainty; kept as written")
+            lead = len(nums_s) - len(nums_s.lstrip())
+            vals = [_Tok(nums_s.strip(), nums_at + lead, nums_at + lead + len(nums_s.strip()), "num", None,
+                         uncertain=True)]
+        rows.append(_Row([_Tok(label, base, base + len(label), "text")], vals))
+        checks.append((label, _run_layout(nums_s), status))
+        j += 1
+    if not rows:
+        return None, i + 1
+    title = _ACTIVE_HEAD.match(head).group(0)
+    d = _Draft("template_active", "digits", title, [["信息内容"] + cols], cols, rows, lines[i][1], lines[j - 1][2],
+               notes)
+    d.row_checks = checks
+    return d, j
+
+
+# The pre-2019 统计表: 指标名称 | 单位 | <year> | 历年累计, one row a line ("主动公开文件数 条 51 256",
+# or the two figures written together: "主动公开文件数条7392238").
+CUMULATIVE_COL = "历年累计"
+_STAT_ROW = re.compile(r"^(?P<label>.*?[\u4e00-\u9fff])\s*(?P<unit>万元|人次|件次|条|件|个|元|项|次|份|篇|人)\s*"
+                       r"(?P<nums>\d[\d\s.]*)$")
+_STAT_HEADER = re.compile(r"^.*(?:累\s*计|统\s*计|合\s*计)\s*")
+
+
+def _stat_draft(lines: list[tuple[str, int, int]], i: int, text: str) -> tuple[_Draft | None, int]:
+    rows_m = []
+    j = i if _STAT_ROW.match(lines[i][0].strip()) else i + 1
+    header = "" if j == i else lines[i][0]
+    while j < len(lines) and (m := _STAT_ROW.match(lines[j][0].strip())):
+        rows_m.append((j, m))
+        j += 1
+    if len(rows_m) < 3:
+        return None, i + 1
+    first_label = header + rows_m[0][1].group("label")
+    if not re.search(r"指\s*标", first_label):
+        return None, i + 1
+    cumulative = bool(re.search(r"累\s*计", first_label))
+    cols = ["年度", CUMULATIVE_COL] if cumulative else ["数量"]
+    table_span = (lines[i][1], lines[j - 1][2])
+    prose = text[: table_span[0]] + "\n" + text[table_span[1]:]
+
+    def figures_stated(label: str, unit: str) -> set[float]:
+        """Figures the text states of this row: ``<first words of the label>…<n><unit>`` in one clause."""
+        key = re.sub(r"^(?:其中\s*[::]?\s*)?(?:\d+\s*[.、]\s*)?", "", label.strip())[:4]
+        if len(key) < 2:
+            return set()
+        return {float(x) for x in re.findall(rf"{re.escape(key)}[^。;,\n]{{0,20}}?(?<![\d.])(\d+){unit}", prose)}
+    rows, checks, notes = [], [], []
+    for k, (jj, m) in enumerate(rows_m):
+        line, s0, _ = lines[jj]
+        base = s0 + len(line) - len(line.lstrip())
+        label_s, label_at = m.group("label"), base
+        if k == 0 and not header and (h := _STAT_HEADER.match(label_s)):
+            label_at += h.end()
+            label_s = label_s[h.end():]
+        unit, nums_s, nums_at = m.group("unit"), m.group("nums"), base + m.start("nums")
+        blocks = nums_s.split()
+        status, cells = "determined", None
+        if len(blocks) == len(cols):
+            cells = blocks
+        elif len(cols) == 2 and len(blocks) == 1:
+            digits = blocks[0]
+            cands = [[digits[:c], digits[c:]] for c in range(1, len(digits))
+                     if (digits[:c] == "0" or digits[0] != "0") and (digits[c:] == "0" or digits[c] != "0")
+                     and int(digits[c:]) >= int(digits[:c])]  # 历年累计 ≥ 年度
+            if len(cands) > 1:
+                said = figures_stated(label_s, m.group("unit"))
+                stated = [c for c in cands if float(c[0]) in said]
+                if len(stated) == 1:
+                    cands = stated
+                    notes.append(f"row {label_s!r}: run {digits!r} cut as {stated[0][0]} / {stated[0][1]} by the "
+                                 f"figure the text states")
+            if len(cands) == 1:
+                cells = cands[0]
+            else:
+                status = "uncertain" if cands else "inconsistent"
+        else:
+            status = "none"
+        if cells is not None:
+            vals = _cell_toks(nums_s, nums_at, cells)
+        else:
+            notes.append(f"row {label_s!r}: run {nums_s.strip()!r} cannot be cut into {'/'.join(cols)} with "
+                         f"certainty (历年累计 ≥ 年度); kept as written")
+            lead = len(nums_s) - len(nums_s.lstrip())
+            vals = [_Tok(nums_s.strip(), nums_at + lead, nums_at + lead + len(nums_s.strip()), "num", None,
+                         uncertain=True)]
+        for v in vals:
+            v.unit = unit
+        rows.append(_Row([_Tok(label_s.strip(), label_at, label_at + len(label_s), "text")], vals))
+        checks.append((label_s.strip(), "stat_" + _run_layout(nums_s), status))
+    d = _Draft("appendix", "digits", "统计表", [["指标名称", "单位"] + cols], cols, rows, table_span[0], table_span[1],
+               notes)
+    d.row_checks = checks
+    return d, j
+
+
+def _digit_tables(lines: list[tuple[str, int, int]], skip: set[int], text: str = "") -> tuple[list[_Draft], set[int]]:
     drafts: list[_Draft] = []
     used: set[int] = set()
     i = 0
     while i < len(lines):
+        if i not in skip and re.search(r"指\s*标", lines[i][0]) and re.search(r"累\s*计|统\s*计|单\s*位", lines[i][0]) \
+                and (_STAT_ROW.match(lines[i][0].strip()) or (i + 1 < len(lines) and _STAT_ROW.match(lines[i + 1][0].strip()))):
+            d, nxt = _stat_draft(lines, i, text)
+            if d is not None:
+                drafts.append(d)
+                used.update(range(i, nxt))
+                i = nxt
+                continue
+        if i not in skip and _ACTIVE_HEAD.match(lines[i][0].strip()):
+            d, nxt = _active_draft(lines, i)
+            if d is not None:
+                drafts.append(d)
+                used.update(range(i, nxt))
+                i = nxt
+                continue
+        if i not in skip and (rm := _REVIEW_LINE.match(lines[i][0].strip())) and "复议" in rm.group("label") \
+                + (lines[i - 1][0] if i else ""):
+            drafts.append(_review_draft(lines, i, rm))
+            used.add(i)
+            i += 1
+            continue
         run: list[tuple[int, str, re.Match | None]] = []
         j = i
         while j < len(lines):
@@ -611,7 +770,7 @@ def _digit_tables(lines: list[tuple[str, int, int]], skip: set[int]) -> tuple[li
                 break
             st = line.strip()
             m = _DIGIT_ROW.match(st)
-            core = _core(m.group("label")) if m else _core(st)
+            core = _apply_row(_core(m.group("label")) if m else _core(st))
             if m and core in _APPLY_ROW_SET:
                 run.append((j, st, m))
             elif st and core in _APPLY_ROW_SET and run:
@@ -631,38 +790,91 @@ def _digit_tables(lines: list[tuple[str, int, int]], skip: set[int]) -> tuple[li
     return drafts, used
 
 
+def _cell_toks(nums_s: str, at: int, cells: list[str], uncertain: bool = False) -> list[_Tok]:
+    """Tokens of ``cells`` laid over the run ``nums_s`` (which starts at offset ``at``)."""
+    toks, pos = [], 0
+    for c in cells:
+        while nums_s[pos] == " ":
+            pos += 1
+        toks.append(_Tok(c, at + pos, at + pos + len(c), "num", float(c), uncertain=uncertain))
+        pos += len(c)
+    return toks
+
+
+def _row_vals(label: str, nums_s: str, nums_at: int, split, notes: list[str]) -> list[_Tok]:  # noqa: ANN001
+    if split.cells is not None:
+        return _cell_toks(nums_s, nums_at, split.cells)
+    digits = nums_s.strip()
+    if split.status == "uncertain":
+        notes.append(f"row {label!r}: run {digits!r} has {len(split.candidates)} cuts satisfying the template's "
+                     f"identities; kept as written, not guessed")
+    else:
+        notes.append(f"row {label!r}: run {digits!r}: {split.why}; kept as written")
+    lead = len(nums_s) - len(nums_s.lstrip())
+    return [_Tok(digits, nums_at + lead, nums_at + lead + len(digits), "num", None, uncertain=True)]
+
+
 def _digits_draft(lines: list[tuple[str, int, int]], run: list[tuple[int, str, re.Match | None]]) -> _Draft:
-    rows: list[_Row] = []
+    from index.cellsplit import apply_row_check, resolve_with_identity, split_row
+
     notes: list[str] = []
+    parsed = []  # (j, st, m, base, split | None)
+    by_core: dict[str, object] = {}
     for j, st, m in run:
         line, s, _ = lines[j]
-        lead = len(line) - len(line.lstrip())
-        base = s + lead
+        base = s + len(line) - len(line.lstrip())
+        split = None
+        if m is not None:
+            nums = m.group("nums")
+            blocks = nums.split()
+            if len(blocks) == 1 and len(blocks[0]) == 1:  # one digit alone: the 总计
+                split = None
+            else:
+                split = split_row(nums, len(APPLY_COLS), apply_row_check)
+                by_core.setdefault(_core(m.group("label")), split)
+        parsed.append((j, st, m, base, split))
+    resolve_with_identity(by_core.get("本年新收政府信息公开申请数量"), by_core.get("上年结转政府信息公开申请数量"),
+                          by_core.get("总计"), by_core.get("结转下年度继续办理"))
+    rows: list[_Row] = []
+    checks: list[tuple[str, str, str]] = []
+    for j, st, m, base, split in parsed:
         if m is None:
             rows.append(_Row([_Tok(st, base, base + len(st), "text")]))
             continue
         label = m.group("label")
         lab_tok = _Tok(label, base, base + len(label), "text")
         nums_s, nums_at = m.group("nums"), base + m.start("nums")
-        pieces = [(p.group(), nums_at + p.start()) for p in re.finditer(r"\d+", nums_s)]
-        vals: list[_Tok] = []
-        if len(pieces) > 1 or len(nums_s.strip()) == 1:  # already separated, or one digit: the total
-            vals = [_Tok(p, a, a + len(p), "num", float(p)) for p, a in pieces]
+        if split is None:
+            p = re.search(r"\d", nums_s)
+            vals = [_Tok(p.group(), nums_at + p.start(), nums_at + p.end(), "num", float(p.group()))]
+            checks.append((label, "glued", "determined"))
         else:
-            digits, a0 = pieces[0]
-            sols = split_digit_run(digits) if len(digits) >= 7 else []
-            if len(sols) == 1:
-                pos = a0
-                for p in sols[0]:
-                    vals.append(_Tok(p, pos, pos + len(p), "num", float(p)))
-                    pos += len(p)
-            else:
-                vals = [_Tok(digits, a0, a0 + len(digits), "num", None, uncertain=True)]
-                notes.append(f"row {label!r}: digit run {digits!r} has {len(sols)} splits satisfying "
-                             f"自然人+法人 = 总计; kept raw, not guessed")
+            vals = _row_vals(label, nums_s, nums_at, split, notes)
+            checks.append((label, _run_layout(nums_s), split.status))
         rows.append(_Row([lab_tok], vals))
-    return _Draft("template_apply", "digits", "", [["申请人情况"] + APPLY_COLS], APPLY_COLS, rows,
-                  lines[run[0][0]][1], lines[run[-1][0]][2], notes)
+    d = _Draft("template_apply", "digits", "", [["申请人情况"] + APPLY_COLS], APPLY_COLS, rows,
+               lines[run[0][0]][1], lines[run[-1][0]][2], notes)
+    d.row_checks = checks
+    return d
+
+
+def _review_draft(lines: list[tuple[str, int, int]], i: int, m: re.Match) -> _Draft:
+    """The review/litigation table written as its header then its 15 cells (复议 5, 直接起诉 5, 复议后起诉 5)."""
+    from index.cellsplit import review_row_check, split_row
+
+    line, s, e = lines[i]
+    base = s + len(line) - len(line.lstrip())
+    label = m.group("label")
+    nums_s, nums_at = m.group("nums"), base + m.start("nums")
+    notes: list[str] = []
+    split = split_row(nums_s, len(REVIEW_COLS), review_row_check)
+    vals = _row_vals("行政复议、行政诉讼", nums_s, nums_at, split, notes)
+    if split.status == "inconsistent":
+        notes.append("行政复议/行政诉讼: a group's results do not sum to its 总计 (the report's own numbers)")
+    d = _Draft("template_review", "digits", "", [["行政复议、行政诉讼"] + REVIEW_COLS], REVIEW_COLS,
+               [_Row([_Tok(label, base, base + len(label), "text")], vals)], s, e, notes)
+    d.row_checks = [("行政复议、行政诉讼", _run_layout(nums_s), split.status)]
+    return d
 
 
 # --- entry point -------------------------------------------------------------------------
@@ -684,7 +896,7 @@ def find_tables(text: str, sections: list[Section]) -> list[Table]:
         pipe_idx.update(block)
         if d:
             drafts.append(d)
-    digit_drafts, digit_idx = _digit_tables(lines, pipe_idx)
+    digit_drafts, digit_idx = _digit_tables(lines, pipe_idx, text)
     for d in digit_drafts:
         if not d.title:
             first = next(k for k, (_, s, _) in enumerate(lines) if s == d.start)

@@ -275,3 +275,62 @@ def test_sample_004_appendix_and_source_table():
 @pytest.mark.parametrize("prefix", ["000", "002", "003"])
 def test_prose_reports_have_no_numeric_tables(prefix):
     assert find_tables(load(prefix), []) == []
+
+
+# --- run-together exports (after index/reflow.py): one row a line, cells written together ------
+_RUN_TABLES = """二、主动公开政府信息情况
+第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数
+规章000
+行政规范性文件505
+第二十条第(五)项信息内容本年处理决定数量
+行政许可12
+三、收到和处理政府信息公开申请情况
+一、本年新收政府信息公开申请数量20 0 0 0 02
+二、上年结转政府信息公开申请数量0000000
+三、本年度办理结果
+(一)予以公开1 0 0 0 0 01
+(四)无法提供
+1.本机关不掌握相关政府信息1000001
+(七)总计2000002
+四、结转下年度继续办理0 0 0 0 0 00
+四、政府信息公开行政复议、行政诉讼情况
+行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计100000000000000
+七、附表
+指标名称 计量单位 2017年度 历年累计 主动公开文件数 条 51 256
+其中:1.政府网站公开数条7392238
+2.政府公报公开数 条 0 0
+受理政府信息公开申请总数 条 0 0
+"""
+
+
+def _cells_of(kind: str):  # noqa: ANN202
+    from index.sections import parse_sections
+
+    tables = find_tables(_RUN_TABLES, parse_sections(_RUN_TABLES))
+    return [t for t in tables if t.kind == kind]
+
+
+@pytest.mark.parametrize(("kind", "row", "col", "value"), [
+    ("template_active", "行政规范性文件", "本年制发件数", 5),
+    ("template_active", "行政规范性文件", "现行有效件数", 5),
+    ("template_active", "行政许可", "本年处理决定数量", 12),
+    ("template_apply", "一、本年新收政府信息公开申请数量", "自然人", 2),
+    ("template_apply", "(七)总计", "总计", 2),
+    ("template_apply", "本机关不掌握相关政府信息", "总计", 1),
+    ("template_review", "", "行政复议 › 结果维持", 1),
+    ("template_review", "", "行政复议 › 总计", 0),
+    ("appendix", "主动公开文件数", "年度", 51),
+    ("appendix", "主动公开文件数", "历年累计", 256),
+])
+def test_run_together_rows(kind: str, row: str, col: str, value: float) -> None:
+    cells = [c for t in _cells_of(kind) for c in t.cells if row in c.row_label and c.col_label == col]
+    assert cells and cells[0].value == value
+
+
+def test_review_identity_break_is_flagged_and_glued_cumulative_kept_uncertain() -> None:
+    (review,) = _cells_of("template_review")
+    assert review.row_checks[0][2] == "inconsistent"
+    (stat,) = _cells_of("appendix")
+    status = {label: st for label, _, st in stat.row_checks}
+    assert status["其中:1.政府网站公开数"] == "uncertain"  # 7|392238, 73|92238, 739|2238 all keep 累计 ≥ 年度
+    assert any(c.uncertain and c.value is None for c in stat.cells)
