@@ -641,9 +641,7 @@ def _active_draft(lines: list[tuple[str, int, int]], i: int) -> tuple[_Draft | N
         else:
             notes.append(f"row {label!r}: run {nums_s.strip()!r} cannot be cut into {len(cols)} columns "
                          f"({'、'.join(cols)}) with certainty; kept as written")
-            lead = len(nums_s) - len(nums_s.lstrip())
-            vals = [_Tok(nums_s.strip(), nums_at + lead, nums_at + lead + len(nums_s.strip()), "num", None,
-                         uncertain=True)]
+            vals = [_raw_run(nums_s, nums_at)]
         rows.append(_Row([_Tok(label, base, base + len(label), "text")], vals))
         checks.append((label, _run_layout(nums_s), status))
         j += 1
@@ -723,9 +721,7 @@ def _stat_draft(lines: list[tuple[str, int, int]], i: int, text: str) -> tuple[_
         else:
             notes.append(f"row {label_s!r}: run {nums_s.strip()!r} cannot be cut into {'/'.join(cols)} with "
                          f"certainty (历年累计 ≥ 年度); kept as written")
-            lead = len(nums_s) - len(nums_s.lstrip())
-            vals = [_Tok(nums_s.strip(), nums_at + lead, nums_at + lead + len(nums_s.strip()), "num", None,
-                         uncertain=True)]
+            vals = [_raw_run(nums_s, nums_at)]
         for v in vals:
             v.unit = unit
         rows.append(_Row([_Tok(label_s.strip(), label_at, label_at + len(label_s), "text")], vals))
@@ -801,6 +797,13 @@ def _cell_toks(nums_s: str, at: int, cells: list[str], uncertain: bool = False) 
     return toks
 
 
+def _raw_run(nums_s: str, at: int) -> _Tok:
+    """A run kept as written: one uncertain token without a value (never answered from)."""
+    lead = len(nums_s) - len(nums_s.lstrip())
+    digits = nums_s.strip()
+    return _Tok(digits, at + lead, at + lead + len(digits), "num", None, uncertain=True)
+
+
 def _row_vals(label: str, nums_s: str, nums_at: int, split, notes: list[str]) -> list[_Tok]:  # noqa: ANN001
     if split.cells is not None:
         return _cell_toks(nums_s, nums_at, split.cells)
@@ -810,8 +813,7 @@ def _row_vals(label: str, nums_s: str, nums_at: int, split, notes: list[str]) ->
                      f"identities; kept as written, not guessed")
     else:
         notes.append(f"row {label!r}: run {digits!r}: {split.why}; kept as written")
-    lead = len(nums_s) - len(nums_s.lstrip())
-    return [_Tok(digits, nums_at + lead, nums_at + lead + len(digits), "num", None, uncertain=True)]
+    return [_raw_run(nums_s, nums_at)]
 
 
 def _digits_draft(lines: list[tuple[str, int, int]], run: list[tuple[int, str, re.Match | None]]) -> _Draft:
