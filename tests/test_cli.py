@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from index.models import Metadata
 from index.sqlstore import ReportRow
-from ui.cli import cli, collect_files, format_answer, format_audit, format_verdict, is_store_locked, resolve_report
+from ui.cli import (cli, collect_files, format_answer, format_audit, format_result, format_verdict, is_store_locked,
+                    resolve_report)
 
 REPORT_A = """青山县2019年政府信息公开工作年度报告
 
@@ -111,6 +112,36 @@ def test_missing_path_fails_without_opening_stores(tmp_path):
     assert f"{tmp_path / 'nothing.txt'}: no such file or folder" in r.stderr
 
 
+def test_ingest_line_shows_the_metadata_read():
+    from index.pipeline import IngestResult
+
+    r = IngestResult("in/q.txt", "added", 1, "ok", "青山县2019年政府信息公开工作年度报告", 4, 6, 9,
+                     body="青山县人民政府", year=2019, publish_date="2020-01-15")
+    assert format_result(r) == ("added     in/q.txt  (title: 青山县2019年政府信息公开工作年度报告; body: 青山县人民政府; "
+                                "year: 2019; published: 2020-01-15; 4 sections, 9 facts)")
+    r.status, r.publish_date = "unchanged", None
+    assert format_result(r).endswith("year: 2019; published: ?)")
+
+
+def test_reports_lists_title_body_year_date_and_source(reports_dir, tmp_path):
+    from index.pipeline import build_report
+    from index.settings import load_settings
+    from index.sqlstore import SQLStore
+
+    data = tmp_path / "data"
+    data.mkdir()
+    store = SQLStore(load_settings(data_dir=data).sqlalchemy_url)
+    rep = build_report(reports_dir / "qingshan_2019.txt")
+    store.save_report(rep)
+    (line,) = _run("reports", "--data-dir", str(data)).stdout.splitlines()
+    m = rep.meta
+    assert m.title and m.body and m.year
+    assert line.endswith(f"title: {m.title}; body: {m.body}; year: {m.year}; published: {m.publish_date or '?'}; "
+                         f"region: {m.region or '?'}; source: qingshan_2019.txt")
+    (row,) = json.loads(_run("reports", "--data-dir", str(data), "--json").stdout)
+    assert {"title", "body", "year", "publish_date", "source"} <= set(row)
+
+
 # -- real: the lead's Indexer and Assistant -----------------------------------------------------
 
 @pytest.fixture
@@ -129,7 +160,8 @@ def test_ingest_reingest_and_bad_file(needs_engine, reports_dir, tmp_path):
     added = [ln for ln in lines if ln.startswith("added")]
     assert len(added) == 2, r.stdout
     assert any("qingshan_2019.txt" in ln and "青山县2019年政府信息公开工作年度报告" in ln for ln in added), added
-    assert all("sections" in ln and "facts" in ln for ln in added)
+    assert all("sections" in ln and "facts" in ln and "; body: " in ln and "; published: " in ln for ln in added)
+    assert any("qingshan_2019.txt" in ln and "year: 2019" in ln for ln in added), added
     assert lines[-1] == "2 added, 0 replaced, 0 unchanged, 0 failed"
 
     r = _run("ingest", str(reports_dir), "--data-dir", str(data))
