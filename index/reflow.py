@@ -19,48 +19,22 @@ quote stays the report's own words. Short lines are left alone.
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
+from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
-
-from index.sections import cn_to_int
+from index.sections import cn_to_int, is_template_heading, title_match
 
 LONG_LINE = 400  # characters: shorter lines are written by people, not run together by an export
 
 _CN_NUM = "一二三四五六七八九十"
-_L1 = re.compile(rf"(?<![第{_CN_NUM}])([{_CN_NUM}]{{1,3}})\s*、")
+_L1 = re.compile(rf"(?<![第{_CN_NUM}])([{_CN_NUM}]{{1,3}})\s*、"
+                 rf"|(?<![第{_CN_NUM}\u4e00-\u9fff])([{_CN_NUM}]{{1,2}})(?=[\u4e00-\u9fff])")
 _L2 = re.compile(rf"\(([{_CN_NUM}]{{1,3}})\)")
 # A run of table cells: digits, maybe spaced, right after a label (not a unit, not a date).
 _RUN = re.compile(r"(?<=[\u4e00-\u9fff)\"”])\s*(\d+(?: +\d+)*)(?!\d|[.,]\d|%)")
 _UNIT_AFTER = re.compile(r"\s*(?:[件条个人次万元亿年月日号项家户篇期场名份天小时分钟余多批类组部台套位所座起宗]|个工作日)")
 _ROW_MARK = re.compile(rf"\([{_CN_NUM}]{{1,3}}\)|[{_CN_NUM}]{{1,3}}、|\d{{1,2}}[.、](?=[\u4e00-\u9fff])|第[{_CN_NUM}]+条第\(")
 _SENTENCE_END = re.compile(r"[。;!?]")
-
-
-@lru_cache(maxsize=1)
-def section_titles() -> list[str]:
-    data = yaml.safe_load(Path(__file__).with_name("template_sections.yaml").read_text(encoding="utf-8"))
-    return list(data["titles"])
-
-
-def title_match(after: str) -> tuple[float, int]:
-    """(similarity of the text after a numbering to the best template section title, length of the
-    heading in ``after`` when it is one, else 0)."""
-    best, best_len = 0.0, 0
-    for t in section_titles():
-        window = after[: len(t) + 8]
-        sm = SequenceMatcher(None, t, window, autojunk=False)
-        blocks = [b for b in sm.get_matching_blocks() if b.size >= 2]
-        if not blocks or blocks[0].b > 12:
-            continue
-        score = sum(b.size for b in blocks) / len(t)
-        end = blocks[-1].b + blocks[-1].size
-        if score >= 0.6:  # the heading ends where the furthest good title match ends
-            best_len = max(best_len, end)
-        best = max(best, score)
-    return best, best_len
 
 
 def _is_table_row_label(after: str) -> bool:
@@ -74,7 +48,8 @@ def _level1(s: str) -> list[tuple[int, int]]:
     """(start, heading end or -1) of the headings of the longest ``一、`` sequence of line ``s``."""
     cands = []
     for m in _L1.finditer(s):
-        v = cn_to_int(m.group(1))
+        bare = m.group(2) is not None  # "一总体情况": numbering without its 、 (a typo)
+        v = cn_to_int(m.group(1) or m.group(2))
         if v is None:
             continue
         after = s[m.end(): m.end() + 40]
@@ -83,6 +58,8 @@ def _level1(s: str) -> list[tuple[int, int]]:
         if _is_table_row_label(after):
             continue
         score, hlen = title_match(after)
+        if bare and not is_template_heading(after):
+            continue
         cands.append((m.start(), m.end(), v, score, hlen))
     if not cands:
         return []
@@ -132,6 +109,14 @@ def _level2(s: str, lo: int, hi: int, skip: list[tuple[int, int]]) -> list[int]:
     return out if len(out) >= 1 else []
 
 
+@dataclass
+class _Run:
+    start: int
+    end: int
+    text: str  # the digits (and spaces) of the run
+    alone_ok: bool = False
+
+
 _UNIT_WORD = r"(?:万元|人次|件次|[条件个元项次人份篇家])"
 
 
@@ -155,17 +140,24 @@ def _template_labels() -> re.Pattern[str]:
 def _tables(s: str, heads: list[int]) -> tuple[list[int], list[tuple[int, int]]]:
     """Row breaks of tables written together, and the tables' spans (a table never spans a
     heading of ``heads``)."""
-    runs = []
+    runs: list[_Run] = []
     for m in _RUN.finditer(s):
-        if _UNIT_AFTER.match(s, m.end()):
-            continue
-        runs.append(m)
-    groups: list[list[re.Match]] = []
+        end = m.end()
+        if _UNIT_AFTER.match(s, end):
+            # A row's cells with the next paragraph's year glued on ("…继续办理20000022025年,我局…").
+            y = re.search(r"(?:19|20)\d\d$", m.group(1))
+            if not (y and s[end:end + 1] == "年" and len(m.group(1)) > 4 and m.group(1)[:-4].strip()):
+                continue
+            end -= 4
+        runs.append(_Run(m.start(), end, s[m.start(1):end]))
+        if re.search(r"尚未审结\s*总计\s*$", s[max(0, m.start() - 12): m.start(1)]):
+            runs[-1].alone_ok = True  # the review table: its header, then its cells in one run
+    groups: list[list[_Run]] = []
     for m in runs:
         if groups:
-            gap = s[groups[-1][-1].end(): m.start()]
+            gap = s[groups[-1][-1].end: m.start]
             if len(gap) <= 90 and not _SENTENCE_END.search(gap) \
-                    and not any(groups[-1][-1].end() <= h < m.start() for h in heads):
+                    and not any(groups[-1][-1].end <= h < m.start for h in heads):
                 groups[-1].append(m)
                 continue
         groups.append([m])
@@ -173,30 +165,34 @@ def _tables(s: str, heads: list[int]) -> tuple[list[int], list[tuple[int, int]]]
     spans: list[tuple[int, int]] = []
     for g in groups:
         if len(g) < 3:
+            breaks.extend(r.end for r in g if r.alone_ok)
             continue
         # The table starts at the row label of its first run: the last row mark before it.
-        lo = max(0, g[0].start() - 60)
-        marks = [mm.start() for mm in _ROW_MARK.finditer(s, lo, g[0].start())]
-        start = marks[-1] if marks else _label_start(s, lo, g[0].start())
-        end = g[-1].end()
+        lo = max(0, g[0].start - 60)
+        marks = [mm.start() for mm in _ROW_MARK.finditer(s, lo, g[0].start)]
+        start = marks[-1] if marks else _label_start(s, lo, g[0].start)
+        end = g[-1].end
         spans.append((start, end))
         breaks.append(start)
         last_num = 0
         for m in g:
-            cut = m.end()
-            nxt = s[m.end(): m.end() + 2]
-            run = m.group(1)
+            cut = m.end
+            nxt = s[m.end: m.end + 2]
+            run = m.text
             if nxt[:1] in ".、" and len(nxt) > 1 and re.match(r"[\u4e00-\u9fff]", nxt[1]):
                 want = str(last_num + 1)
                 k = len(want) if run.endswith(want) and len(run) > len(want) else 1
-                cut = m.end() - k
+                cut = m.end - k
                 last_num = int(run[-k:])
             breaks.append(cut)
         for mm in _template_labels().finditer(s, start, end):
             if mm.start() > start and re.match(r"[\u4e00-\u9fff]", s[mm.start() - 1]):
                 breaks.append(mm.start())
         for mm in _ROW_MARK.finditer(s, start, end):
-            if mm.start() > start and re.match(r"[\u4e00-\u9fff)\"” ]", s[mm.start() - 1]):
+            before = s[mm.start() - 1] if mm.start() else ""
+            # a numbered label follows its row's label or cells; "02." after a space is a cell + numbering
+            ok_before = r"[\u4e00-\u9fff)\"”]" if mm.group(0)[0].isdigit() else r"[\u4e00-\u9fff)\"” ]"
+            if mm.start() > start and re.match(ok_before, before) and not s[mm.start() - 2: mm.start()].strip().isdigit():
                 breaks.append(mm.start())
                 if mm.group(0)[0].isdigit():
                     last_num = int(re.match(r"\d+", mm.group(0)).group(0))

@@ -19,6 +19,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from index.models import Section
 
@@ -33,6 +38,8 @@ _PATTERNS: list[tuple[str, int, re.Pattern[str]]] = [
     ("paren_cn", 2, re.compile(rf"\(([{_CN}]{{1,3}})\)\s*[、.]?\s*")),
     ("arabic", 3, re.compile(r"(\d{1,2})\s*[、.](?![\d.])\s*")),
     ("paren_arabic", 4, re.compile(r"\((\d{1,2})\)\s*[、.]?\s*")),
+    # "一总体情况": numbering whose 、 was lost; a heading only before a template section title
+    ("cn", 1, re.compile(rf"([{_CN}]{{1,2}})(?=[\u4e00-\u9fff])")),
 ]
 _LEAD = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+)?(?:\*\*)?")  # indentation, markdown heading, bold
 _TERMINATOR = re.compile(r"[。;:!?]")
@@ -42,6 +49,35 @@ _MAX_HEADING = 40  # characters after the numbering prefix
 _CELL_VALUE = re.compile(
     r"^\s*(?:[-+]?\d[\d,]*(?:\.\d+)?\s*%?|[-—–/]|万元|元|%|件|条|次|人次|个|人|项|份|期|家|场|篇|天|日)\s*$"
 )
+
+
+@lru_cache(maxsize=1)
+def section_titles() -> list[str]:
+    data = yaml.safe_load(Path(__file__).with_name("template_sections.yaml").read_text(encoding="utf-8"))
+    return list(data["titles"])
+
+
+def title_match(after: str) -> tuple[float, int]:
+    """(similarity of the text after a numbering to the best template section title, length of the
+    heading in ``after`` when it is one, else 0)."""
+    best, best_len = 0.0, 0
+    for t in section_titles():
+        window = after[: len(t) + 8]
+        sm = SequenceMatcher(None, t, window, autojunk=False)
+        blocks = [b for b in sm.get_matching_blocks() if b.size >= 2]
+        if not blocks or blocks[0].b > 12:
+            continue
+        score = sum(b.size for b in blocks) / len(t)
+        end = blocks[-1].b + blocks[-1].size
+        if score >= 0.6:  # the heading ends where the furthest good title match ends
+            best_len = max(best_len, end)
+        best = max(best, score)
+    return best, best_len
+
+
+def is_template_heading(rest: str) -> bool:
+    """``rest`` (a heading after its numbering) starts with a section title of the template."""
+    return any(rest.startswith(t) for t in section_titles())
 
 
 def cn_to_int(s: str) -> int | None:
@@ -105,6 +141,8 @@ def _candidate(line: _Line) -> _Cand | None:
         rest = body[m.end():].replace("**", "")
         if not rest.strip() or rest.lstrip()[0] in "、.,)%":
             return None
+        if not body[m.start(): m.end()].strip(_CN) and style == "cn" and not is_template_heading(rest):
+            return None  # bare numbering: only before a template title
         if _ROW_WITH_CELLS.search(rest) and not _TERMINATOR.search(rest):
             return None  # a table row with its cells written after it ("四、结转下年度继续办理0 0 0 0 0 00")
         t = _TERMINATOR.search(rest)
@@ -116,6 +154,13 @@ def _candidate(line: _Line) -> _Cand | None:
         heading = (body[: m.end()] + head_rest).strip().rstrip("。").rstrip()
         return _Cand(line.no, line.start + body_at, style, level, ordinal, heading, running)
     return None
+
+
+def _after_numbering(heading: str) -> str:
+    for _, _, rx in _PATTERNS:
+        if m := rx.match(heading):
+            return heading[m.end():]
+    return heading
 
 
 def looks_like_heading(line: str) -> bool:
@@ -197,7 +242,8 @@ def parse_sections(text: str) -> list[Section]:
         parent = parents[-1] if parents else None
         key = (parent, c.level, c.style == "part")
         last = last_main.get(key, 0)
-        main_ok = c.ordinal == last + 1 or (c.ordinal == last + 2 and not tableish(c))
+        main_ok = c.ordinal == last + 1 or (c.ordinal == last + 2 and not tableish(c)) \
+            or (c.level == 1 and c.ordinal > last and is_template_heading(_after_numbering(c.heading)))
         if table_level is not None and c.level > table_level:
             # A sub-row of a table row label, unless it reads like a heading of prose:
             # it continues the real numbering and text follows it.
