@@ -93,6 +93,9 @@ class ScoredItem:
     claim_ok: bool | None = None  # None: claim check not available
     fabricated: list[str] = field(default_factory=list)
     passed: bool | None = None  # the item's kind-level correctness
+    # numeric items: a figure was stated (found, with a value) and it is not the gold one. A wrong
+    # figure is worse than "not found", so this is reported beside accuracy everywhere.
+    confidently_wrong: bool | None = None
 
     def misses(self) -> list[str]:
         """Why this item needs a look (empty when it is clean)."""
@@ -138,6 +141,8 @@ def score_item(item: dict, answer: Any, latency_ms: float = 0.0, verdict: str | 
         s.scale_ok = answer is not None and s.value is not None and sc.scale_match(
             s.value, s.unit, gold_value, item.get("unit"))
         s.evidence_ok = answer is not None and sc.evidence_in_quote(answer, item)
+        stated = answer is not None and s.found and s.value is not None
+        s.confidently_wrong = bool(stated and not s.numeric_ok)
 
     reports = item.get("reports") or item["report"]
     s.report_ok = answer is not None and sc.cites_report(answer, reports, sc.evidence_numbers(item))
@@ -203,7 +208,8 @@ def summarize(items: list[ScoredItem]) -> dict:
             {i.kind for i in items} - set(KIND_ORDER)):
         group = [i for i in items if i.kind == kind]
         by_kind[kind] = {"n": len(group), "accuracy": _rate(i.passed for i in group),
-                         "numeric_accuracy": _rate(i.numeric_ok for i in group)}
+                         "numeric_accuracy": _rate(i.numeric_ok for i in group),
+                         "wrong_rate": _rate(i.confidently_wrong for i in group)}
     routes: dict[str, list[float]] = {}
     for i in items:
         routes.setdefault(i.route, []).append(i.latency_ms)
@@ -217,6 +223,8 @@ def summarize(items: list[ScoredItem]) -> dict:
         "n_text": len(text),
         "errors": sum(1 for i in items if i.error),
         "numeric_accuracy": _rate(i.numeric_ok for i in numeric),
+        "confidently_wrong_rate": _rate(i.confidently_wrong for i in numeric),
+        "abstained_rate": _rate((i.numeric_ok is False and not i.confidently_wrong) for i in numeric),
         "scale_accuracy": _rate(i.scale_ok for i in numeric),
         "citation_report_accuracy": _rate(i.report_ok for i in items),
         "citation_section_top1": _rate(i.section_top1 for i in items),
@@ -287,6 +295,8 @@ def run_eval(gold_path: str | Path, assistant: Any, out_dir: str | Path | None =
 
 SUMMARY_ROWS = (
     ("numeric_accuracy", "Numeric accuracy"),
+    ("confidently_wrong_rate", "Confidently wrong (numeric)"),
+    ("abstained_rate", "Not found (numeric)"),
     ("scale_accuracy", "Scale/unit accuracy"),
     ("citation_report_accuracy", "Citation: right report"),
     ("citation_section_top1", "Citation: section (top-1)"),
@@ -323,7 +333,8 @@ def format_summary(summary: dict) -> str:
     lines.append("accuracy by kind:")
     for kind, d in summary["accuracy_by_kind"].items():
         acc = "claim check not available" if d["accuracy"] is None and kind in sc.EXPECTED_VERDICT else _fmt(d["accuracy"])
-        lines.append(f"  {kind:<14}{acc:<10} (n={d['n']})")
+        wrong = d.get("wrong_rate")
+        lines.append(f"  {kind:<14}{acc:<10} wrong {_fmt(wrong):<7} (n={d['n']})")
     lat = summary["latency"]
     lines.append("latency p50/p95 ms: " + ", ".join(
         f"{r} {d['p50_ms']}/{d['p95_ms']} (n={d['n']})" for r, d in lat.items()))
@@ -347,9 +358,11 @@ def format_markdown(report: EvalReport) -> str:
     for key, label in SUMMARY_ROWS:
         v = "claim check not available" if key == "claim_accuracy" and not s["claim_check_available"] else _fmt(s.get(key))
         out.append(f"| {label} | {v} |")
-    out += ["", "## Accuracy by kind", "", "| kind | n | accuracy | numeric accuracy |", "|---|---|---|---|"]
+    out += ["", "## Accuracy by kind", "", "| kind | n | accuracy | numeric accuracy | confidently wrong |",
+            "|---|---|---|---|---|"]
     for kind, d in s["accuracy_by_kind"].items():
-        out.append(f"| {kind} | {d['n']} | {_fmt(d['accuracy'])} | {_fmt(d['numeric_accuracy'])} |")
+        out.append(f"| {kind} | {d['n']} | {_fmt(d['accuracy'])} | {_fmt(d['numeric_accuracy'])} "
+                   f"| {_fmt(d.get('wrong_rate'))} |")
     out += ["", "## Latency (ms)", "", "| route | n | p50 | p95 |", "|---|---|---|---|"]
     for r, d in s["latency"].items():
         out.append(f"| {r} | {d['n']} | {d['p50_ms']} | {d['p95_ms']} |")

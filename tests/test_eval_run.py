@@ -112,7 +112,9 @@ def test_summary_numbers(gold_file):
     assert s["fabricated_numbers"] == 1 and s["items_with_fabricated_numbers"] == 1  # "5" in Q2
     assert s["claim_check_available"] is False and s["claim_accuracy"] is None
     kinds = s["accuracy_by_kind"]
-    assert kinds["lookup"] == {"n": 2, "accuracy": 0.5, "numeric_accuracy": 0.5}
+    # Q2 states a wrong figure with confidence: counted apart from "not found"
+    assert kinds["lookup"] == {"n": 2, "accuracy": 0.5, "numeric_accuracy": 0.5, "wrong_rate": 0.5}
+    assert s["confidently_wrong_rate"] == pytest.approx(1 / 5) and s["abstained_rate"] == 0.0
     assert kinds["percent"]["accuracy"] == 1.0
     assert kinds["conflict"]["accuracy"] == 1.0
     assert kinds["text"]["accuracy"] == 1.0
