@@ -320,3 +320,38 @@ def test_two_line_running_header_and_page_of_footer_go(tmp_path: Path) -> None:
     text = _read(tmp_path, c, buf)
     assert text.split("\n") == ["某区2023年政府信息公开工作年度报告", "一、第1部分", "第1部分的正文。", "二、第2部分",
                                 "第2部分的正文。", "三、第3部分", "第3部分的正文。"]
+
+
+def _typeset(c, paragraphs: list[str], top: float = 770, left: float = 72, width: float = 432) -> None:  # noqa: ANN001
+    """A greedy line breaker as word processors have one: CJK breaks anywhere, a URL or number never,
+    closing punctuation hangs in the margin; first lines indented two characters."""
+    y = top
+    for para in paragraphs:
+        tokens = re.findall(r"[0-9A-Za-z:/._\-]+|.", para)
+        line, x0 = "", left + 24
+        for tok in tokens:
+            fits = x0 + c.stringWidth(line + tok, "STSong-Light", 12) <= left + width
+            if fits or not line or tok in "。,、;:)":
+                line += tok
+                continue
+            c.drawString(x0, y, line)
+            y -= 20
+            line, x0 = tok, left
+        c.drawString(x0, y, line)
+        y -= 20
+
+
+def test_an_overlong_url_does_not_move_the_margin(tmp_path: Path) -> None:
+    c, buf = _canvas()
+    url = "http://www.qingxi.gov.cn/zwgk/xxgkml/ndbg/2023/t20240120_1234567_annual_report_full_text.html"  # > a line
+    paragraphs = [
+        "本年度我区紧紧围绕区委区政府中心工作,持续深化政务公开,全面推进决策、执行、管理、服务、结果公开,切实保障人民群众的知情权、参与权和监督权,取得了较好成效。",
+        "全年主动公开政府信息3215条,其中政策文件148条、政策解读63条、财政预决算信息95条,召开新闻发布会12场,举办政府开放日活动4次,及时回应社会关切。",
+        f"本报告的电子版可登录区政府门户网站{url}查阅全文,如对本报告有疑问,请与区政府办公室联系,联系电话0512-66881234,办公时间为工作日上午九时至下午五时。",
+        "全年共收到政府信息公开申请86件,上年结转4件,已办结80件,结转下年度继续办理10件,所有申请均在法定期限内答复,申请人对答复结果总体满意,未发生因依申请公开引发的行政复议。",
+        "下一步,我区将进一步丰富政策解读形式,深化基层政务公开标准化规范化建设,完善公开事项目录,加强业务培训,提升工作人员依法公开的能力和水平,推动政务公开工作再上新台阶。",
+    ]
+    c.drawString(200, 800, "某区2023年政府信息公开工作年度报告")
+    _typeset(c, paragraphs)
+    text = _read(tmp_path, c, buf)
+    assert text.split("\n") == ["某区2023年政府信息公开工作年度报告", *paragraphs]

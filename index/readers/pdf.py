@@ -36,6 +36,7 @@ _SENTENCE_END = tuple("。:;!?…」”』)》")
 _HEADING = re.compile(r"^\s*(第[一二三四五六七八九十\d]+(部分|章)|[一二三四五六七八九十]{1,3}\s*[、.]|"
                       r"\([一二三四五六七八九十]{1,3}\)|\d{1,2}\s*[、.](?!\d)|\(\d{1,2}\))")
 _WORD_CHAR = re.compile(r"[0-9A-Za-z@#%&+\-./_~]")
+_UNBREAKABLE = re.compile(r"[0-9A-Za-z@#%&+\-./_~:?=]")  # a number, word or address never breaks
 # Never starts a line (the layout engine pulls a character down with it); NFKC forms.
 _CLOSING = set("。,、;:!?)」』》〉】〕”’%")
 # CJK Radicals Supplement characters that fonts' ToUnicode maps give instead of the ideograph (NFKC
@@ -281,8 +282,8 @@ def _first_width(chars: list[dict]) -> float:
     if not chars:
         return 0.0
     k = 1
-    if _WORD_CHAR.match(chars[0]["text"]):
-        while k < len(chars) and _WORD_CHAR.match(chars[k]["text"]):
+    if _UNBREAKABLE.match(chars[0]["text"]):
+        while k < len(chars) and _UNBREAKABLE.match(chars[k]["text"]):
             k += 1
     while k < len(chars) and chars[k]["text"] in _CLOSING:
         k += 1
@@ -352,9 +353,13 @@ def _layout(lines: list[_Line]) -> tuple[float, float, float, bool]:
     sizes = Counter(round(ln.size, 1) for ln in lines)
     body = sizes.most_common(1)[0][0] if sizes else 10.0
     body_lines = [ln for ln in lines if abs(ln.size - body) < 0.6] or lines
-    lefts = Counter(round(ln.x0) for ln in body_lines)
-    left = float(min(lefts, key=lambda x: (-lefts[x], x))) if lefts else 0.0
-    right = max((ln.x1 for ln in body_lines), default=0.0)
+    # The text block's edges: the outermost positions that several lines reach (one overlong line,
+    # a URL, must not move the margin; a page of one-line indented paragraphs must not either).
+    need = 1 if len(body_lines) < 6 else 2 if len(body_lines) < 20 else 3  # few lines: the extremes
+    x0s = sorted(ln.x0 for ln in body_lines)
+    x1s = sorted((ln.x1 for ln in body_lines), reverse=True)
+    left = next((v for v in x0s if sum(1 for x in x0s if x <= v + 0.5 * body) >= need), 0.0)
+    right = next((v for v in x1s if sum(1 for x in x1s if x >= v - 0.5 * body) >= need), 0.0)
     indented = sum(1 for ln in body_lines if 1.5 * body <= ln.x0 - left <= 2.6 * body) >= 2
     return body, left, right, indented
 
