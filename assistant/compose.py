@@ -20,7 +20,10 @@ def _fmt(v: float | None) -> str:
 
 
 def _who(f) -> str:  # noqa: ANN001
-    name = f.region or f.body or f.title
+    """Who a figure belongs to: a government by its (fuller) region, any other body by its own name
+    (平潭综合实验区财政金融局, not the 平潭综合实验区 it sits in)."""
+    government = not f.body or f.body.endswith(("人民政府", "政府")) or f.body == f.region
+    name = (f.region or f.body or f.title) if government else f.body
     return f"{name}{f.year}年" if f.year else name
 
 
