@@ -1,14 +1,19 @@
 """Question understanding: which reports, which years, which metrics, which operation.
 
 ``parse_question`` turns a Chinese question into a :class:`ParsedQuestion` without any model:
-report names are resolved by assistant/bodies.py (full names and their general short forms), metrics by the catalogue's names and
-synonyms (longest match wins), and the operation by cue words. The question text is only ever
-data: nothing here executes it, and SQL smuggled into it is merely flagged (``sql_in_text``).
+report names are resolved by assistant/bodies.py (full names and their general short forms), metrics
+by the catalogue's names and synonyms (longest match wins), and the operation by cue words. The
+question text is only ever data: nothing here executes it, and SQL smuggled into it is merely flagged
+(``sql_in_text``).
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import yaml
 
 from assistant.bodies import ReportRef, asks_across_years, latest_per_body, normalize, resolve, resolve_mentions
 from index.metrics import crosswalk, parents
@@ -549,39 +554,61 @@ def _content(q: str, mentions: list[str]) -> str:
     return q
 
 
-# Domain words jieba should keep whole; very generic words carry no signal for prose labels.
-_DOMAIN_WORDS = ("依申请公开", "主动公开", "行政审批", "行政复议", "行政诉讼", "行政许可", "行政处罚", "规范性文件",
-                 "公共服务", "工作动态", "区长信箱", "市长信箱", "市长热线", "招标公告", "中标公告", "成交公告",
-                 "政府采购", "门户网站", "专项经费", "政策解读", "在线访谈", "廉租住房", "三公经费", "财政预决算",
-                 "培训班", "兼职人员", "专职人员", "统一认证", "办件", "征地拆迁", "上级下放")
-_GENERIC_TERMS = {"公开", "信息", "工作", "政府", "主要", "一步", "以来", "多大", "作为", "进行", "相关", "开展",
-                  "有关", "部门", "单位", "我们", "他们", "这个", "那个", "可以", "已经", "当面", "网络", "信函",
-                  "传真", "申请", "依申"}
-_jieba_ready = False
+@functools.lru_cache(maxsize=1)
+def _terms_data() -> dict:
+    return yaml.safe_load(Path(__file__).with_name("terms.yaml").read_text("utf-8"))
 
 
-def _jieba():  # noqa: ANN202
-    global _jieba_ready
+def _generic_terms() -> frozenset[str]:
+    """Words too general for prose labels (terms.yaml)."""
+    return frozenset(_terms_data()["generic_terms"]["words"])
+
+
+def _catalogue_words(entries: list[object]) -> tuple[frozenset[str], tuple[int, ...]]:
+    """Words a label term keeps whole: terms.yaml's domain words and the catalogue's names, synonyms, parts and
+    columns (the national template's row and column words, index/metrics.yaml), 3-6 characters, without their
+    数/数量 tails."""
+    words: set[str] = set(_terms_data()["domain_words"]["words"])
+    for m in entries:
+        names = [str(_get(m, "name", "") or ""), *map(str, _get(m, "synonyms", None) or []),
+                 *map(str, _get(m, "dimensions", None) or [])]
+        for key, phrases in (_get(m, "parts", None) or {}).items():
+            names += [str(key), *map(str, phrases)]
+        for n in names:
+            for w in {normalize(n), _NAME_TAIL.sub("", normalize(n))}:
+                if 3 <= len(w) <= 6 and re.fullmatch(rf"[{_CJK}]+", w):
+                    words.add(w)
+    return frozenset(words), tuple(sorted({len(w) for w in words}, reverse=True))
+
+
+def _cut(piece: str, words: frozenset[str], lengths: tuple[int, ...]) -> list[str]:
+    """jieba words of ``piece``, with the catalogue's words kept whole (no global jieba dictionary change)."""
     import jieba
 
-    if not _jieba_ready:
-        jieba.setLogLevel(60)
-        for w in _DOMAIN_WORDS:
-            jieba.add_word(w, freq=200000)
-        _jieba_ready = True
-    return jieba
+    jieba.setLogLevel(60)
+    out: list[str] = []
+    i = start = 0
+    while i < len(piece):
+        w = next((piece[i:i + n] for n in lengths if piece[i:i + n] in words), "")
+        if w:
+            out += jieba.lcut(piece[start:i]) if i > start else []
+            out.append(w)
+            i = start = i + len(w)
+        else:
+            i += 1
+    return out + (jieba.lcut(piece[start:]) if start < len(piece) else [])
 
 
-def label_terms_of(content: str) -> list[str]:
+def label_terms_of(content: str, entries: list[object] | None = None) -> list[str]:
     """Content words (jieba, ≥2 chars) of what is left once names, years, numbers and question words go."""
-    jieba = _jieba()
+    words, lengths = _memo("words", entries or [], _catalogue_words)
     text = _STOP.sub(" ", content)
     terms: list[str] = []
     for piece in text.split():
-        for w in jieba.lcut(piece):
+        for w in _cut(piece, words, lengths):
             w = w.strip()
             if len(w) >= 2 and re.fullmatch(rf"[{_CJK}A-Za-z0-9]+", w) and not _MEASURE.fullmatch(w) \
-                    and w not in _GENERIC_TERMS and w not in terms:
+                    and w not in _generic_terms() and w not in terms:
                 terms.append(w)
     return terms
 
@@ -760,7 +787,7 @@ def parse_question(text: str, catalogue: object, reports: list[ReportRef],
     notes = list(resolution.notes)
     body_mentions = [m for m, _ in mentions]
     metrics = modified_children(q, match_metrics(q, entries), entries)
-    terms = label_terms_of(_content(q, body_mentions))
+    terms = label_terms_of(_content(q, body_mentions), entries)
     parts = _parts(q)
     follow_up = context is not None and (bool(_FOLLOW_UP.search(q)) or (not metrics and not terms))
 
