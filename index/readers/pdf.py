@@ -23,7 +23,7 @@ import re
 import unicodedata
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from index.models import IngestError
 from index.readers.rows import clean_cell, pipe_row
@@ -78,8 +78,6 @@ def _pdf_check(data: bytes) -> str:
             raise IngestError("password-protected PDF") from exc
         raise IngestError(f"corrupt or truncated PDF: {exc}") from exc
     return ""
-
-
 
 
 # --- characters -> text ----------------------------------------------------------------------
@@ -171,7 +169,7 @@ def _nearest(edges: list[float], v: float) -> int:
 def _cell_text(chars: list[dict], bbox: tuple[float, float, float, float]) -> str:
     x0, top, x1, bottom = bbox
     inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
-    return clean_cell((_join_pieces([_join_chars(line) for line in _chars_to_lines(inside)])))
+    return clean_cell(_join_pieces([_join_chars(line) for line in _chars_to_lines(inside)]))
 
 
 def _prose(text: str) -> bool:
@@ -275,7 +273,7 @@ class _Line:
     size: float
     first_w: float  # width of the line's first unbreakable piece (a word, or a character with its closing mark)
     band: bool = False  # in the top or bottom margin band
-    drop: bool = field(default=False)
+    drop: bool = False  # page furniture
 
 
 def _first_width(chars: list[dict]) -> float:
