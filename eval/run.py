@@ -445,7 +445,7 @@ def threshold_failures(summary: dict, min_numeric: float | None = None, min_cita
 def run_cli(gold: str | Path, data_dir: str | Path | None = None, as_json: bool = False,
             out_dir: str | Path | None = None, min_numeric: float | None = None,
             min_citation: float | None = None, max_fabricated: int | None = None,
-            limit: int | None = None, assistant: Any = None) -> int:
+            limit: int | None = None, assistant: Any = None, api: str | None = None) -> int:
     """Run, print, and return 0, or 1 when a threshold is missed, or 2 when the gold is unusable.
 
     ``assistant`` is for callers that already hold one; by default it is built from settings.
@@ -455,6 +455,10 @@ def run_cli(gold: str | Path, data_dir: str | Path | None = None, as_json: bool 
     except (OSError, GoldError) as e:
         print(f"eval: {e}", file=sys.stderr)
         return 2
+    if assistant is None and api:
+        from eval.http import ApiAssistant
+
+        assistant = ApiAssistant(api)
     if assistant is None:
         from assistant.engine import Assistant
         from index.settings import load_settings
@@ -490,9 +494,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--min-citation", type=float, default=None)
     p.add_argument("--max-fabricated", type=int, default=None)
     p.add_argument("--limit", type=int, default=None)
+    p.add_argument("--api", default=None, help="score a running server (e.g. http://127.0.0.1:7860) through /api/v1")
     a = p.parse_args(argv)
     return run_cli(a.gold, data_dir=a.data_dir, as_json=a.json, out_dir=a.out, min_numeric=a.min_numeric,
-                   min_citation=a.min_citation, max_fabricated=a.max_fabricated, limit=a.limit)
+                   min_citation=a.min_citation, max_fabricated=a.max_fabricated, limit=a.limit, api=a.api)
 
 
 if __name__ == "__main__":
