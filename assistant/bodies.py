@@ -181,7 +181,7 @@ def function_forms(fn: str) -> set[str]:
             forms.add("".join(parts) + suf)  # 执法与应急局 -> 执法应急局
             if all(len(p) == 2 for p in parts):
                 forms.add("".join(p[0] for p in parts) + suf)  # 教育和体育局 -> 教体局
-        elif len(stem) == 4 and suf:
+        elif len(stem) == 4 and suf and stem not in v.offices:  # 人民政府办公室 is not 人政办公室
             forms.add(stem[0] + stem[2] + suf)  # 经济发展局 -> 经发局
     return {f for f in forms if len(f) >= 2}
 
@@ -271,21 +271,28 @@ class NameIndex:
     fuzzy: dict[str, set[str]]  # one-character wildcard key -> full place forms
     max_len: int
     standalone: set[str]  # names that may stand alone: places and aliases
+    fuzzy_lengths: set[int]  # lengths of the place forms a one-character variant may be of
 
     def compatible(self, form: str, body: Body) -> bool:
         return form in body.place_forms or form in body.ancestor_forms
 
 
 _INDEX_CACHE: dict[tuple, NameIndex] = {}
+_LAST: list = [None, 0, None]  # the refs list last seen (held, so its id stays its own), its length, its index
 
 
 def name_index(refs: list[ReportRef]) -> NameIndex:
+    """The names of every loaded report, built once per set of reports (the engine hands the same list to every
+    question; a key over 1,000 reports' names costs milliseconds, so the list itself is checked first)."""
+    if refs is _LAST[0] and len(refs) == _LAST[1]:
+        return _LAST[2]
     key = tuple((r.id, r.title, r.body, r.region, r.year, tuple(r.aliases or ())) for r in refs)
     hit = _INDEX_CACHE.get(key)
     if hit is None:
         if len(_INDEX_CACHE) > 8:
             _INDEX_CACHE.clear()
         hit = _INDEX_CACHE[key] = _build_index(refs)
+    _LAST[:] = [refs, len(refs), hit]
     return hit
 
 
@@ -327,7 +334,8 @@ def _build_index(refs: list[ReportRef]) -> NameIndex:
         for i in range(len(p) - len(suf)):
             fuzzy.setdefault(p[:i] + "\0" + p[i + 1:], set()).add(p)
     max_len = max([len(x) for x in [*functions, *known, *aliases, *vocab().offices]] or [2])
-    return NameIndex(bodies, functions, places, known, selfs, aliases, fuzzy, max_len, known | set(aliases))
+    return NameIndex(bodies, functions, places, known, selfs, aliases, fuzzy, max_len, known | set(aliases),
+                     {len(p) for p in known if unit_suffix(p) and len(p) >= 3})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -444,7 +452,7 @@ def resolve(q: str, refs: list[ReportRef]) -> Resolution:
         return out
     idx = name_index(refs)
     v = vocab()
-    fuzzy_lengths = {len(p) for p in idx.known_places if unit_suffix(p) and len(p) >= 3}
+    fuzzy_lengths = idx.fuzzy_lengths
     anchors_table = set(idx.functions) | set(v.offices)
     # 1. function words (市场监管局) and government office words (人民政府), longest first, not overlapping
     hits: list[tuple[int, int]] = []

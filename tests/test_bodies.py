@@ -122,3 +122,21 @@ def test_place_forms_of_a_body() -> None:
     assert "平潭综合实验区" in b.ancestor_forms
     m = make_body(SITE[2])
     assert m.key == make_body(SITE[0]).key  # 平潭市场监督管理局 (2016) is the same body
+
+
+@pytest.mark.parametrize("body, region, question, resolved", [
+    ("上海市浦东新区人民政府", "上海市浦东新区", "浦东新区2020年收到多少件申请?", True),
+    ("上海市浦东新区人民政府", "上海市浦东新区", "浦东2020年收到多少件申请?", True),
+    ("上海市浦东新区人民政府", "上海市浦东新区", "上海市2020年收到多少件申请?", False),
+    ("广州市黄埔区发展和改革局", "广州市黄埔区", "黄埔区发改局2020年收到多少件申请?", True),
+    ("广州市黄埔区发展和改革局", "广州市黄埔区", "天河区发改局2020年收到多少件申请?", False),
+    ("苏州工业园区管理委员会", "苏州工业园区", "苏州工业园区2020年收到多少件申请?", True),
+    ("杭州市西湖区卫生健康局", "杭州市西湖区", "区卫健局2020年收到多少件申请?", True),
+    ("沭阳县人民政府办公室", "宿迁市沭阳县", "沭阳县政府办2020年收到多少件申请?", True),
+    # the government's office is not the government
+    ("沭阳县人民政府办公室", "宿迁市沭阳县", "沭阳县2020年收到多少件申请?", False),
+])
+def test_names_of_other_sites(body: str, region: str, question: str, resolved: bool) -> None:
+    ref = ReportRef(1, f"{body}2020年政府信息公开工作年度报告", body, region, 2020)
+    r = resolve(question, [ref])
+    assert (r.mentions == [(r.mentions[0][0], [1])] if resolved else (not r.mentions and r.unresolved)), r
