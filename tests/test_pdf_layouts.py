@@ -355,3 +355,23 @@ def test_an_overlong_url_does_not_move_the_margin(tmp_path: Path) -> None:
     _typeset(c, paragraphs)
     text = _read(tmp_path, c, buf)
     assert text.split("\n") == ["某区2023年政府信息公开工作年度报告", *paragraphs]
+
+
+def test_row_split_by_a_page_break_is_one_row(tmp_path: Path) -> None:
+    """Word lets a row break across pages: the label's last line prints on the next page, the figures
+    stay on the first. The label is whole again and the figures are not repeated."""
+    c, buf = _canvas()
+    xs = [60, 300, 380, 460]
+    c.drawString(72, 790, "某区2023年政府信息公开工作年度报告")
+    _grid_rows(c, xs, 760, [[("情形", 1), ("自然人", 1), ("总计", 1)], [("1.信访举报投诉类申请", 1), ("3", 1), ("3", 1)],
+                            [("2.申请人无正当理由逾期不补正、", 1), ("1", 1), ("1", 1)]])
+    c.showPage()
+    c.setFont("STSong-Light", 12)
+    _grid_rows(c, xs, 800, [[("行政机关不再处理其申请", 1), ("", 1), ("", 1)], [("3.其他", 1), ("0", 1), ("0", 1)]])
+    text = _read(tmp_path, c, buf)
+    assert [line for line in text.split("\n") if line.startswith("|")] == [
+        "| 情形 | 自然人 | 总计 |",
+        "| 1.信访举报投诉类申请 | 3 | 3 |",
+        "| 2.申请人无正当理由逾期不补正、行政机关不再处理其申请 | 1 | 1 |",
+        "| 3.其他 | 0 | 0 |",
+    ]

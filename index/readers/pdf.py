@@ -229,12 +229,16 @@ def _regrid(grid: _Grid, xs: list[float]) -> bool:
     return True
 
 
+def _is_number(text: str) -> bool:
+    return bool(re.fullmatch(r"[-+]?\d[\d,]*(\.\d+)?%?", text))
+
+
 def _drop_repeated_header(prev: _Grid, cur: _Grid) -> None:
     """Header rows the writer repeats at the top of every page ("重复标题行") are not data."""
     prev_rows, cur_rows = prev.grid(), cur.grid()
     k = 0
     while k < min(len(prev_rows), len(cur_rows) - 1) and prev_rows[k] == cur_rows[k] \
-            and not any(re.fullmatch(r"[-\d.,%]+", c) for c in cur_rows[k]):
+            and not any(_is_number(c) for c in cur_rows[k]):
         k += 1
     if k:
         cur.cells = [c for c in cur.cells if c[1] > k]
@@ -243,20 +247,44 @@ def _drop_repeated_header(prev: _Grid, cur: _Grid) -> None:
         cur.n_rows -= k
 
 
+def _join_split_row(prev: _Grid, cur: _Grid) -> None:
+    """A row the page break split (Word lets rows break across pages): the continuation's first row
+    holds only the rest of the labels, its figures are on the first page. Join it to the row above."""
+    if not cur.n_rows or not prev.n_rows:
+        return
+    first = [c for c in cur.cells if c[0] == 0]
+    above = [c for c in prev.cells if c[1] == prev.n_rows]
+    if not any(c[4] for c in first) or any(_is_number(c[4]) for c in first) or any(c[1] > 1 and c[4] for c in first):
+        return
+    if not any(_is_number(c[4]) for c in above):
+        return
+    for c in first:
+        if c[4]:
+            target = next((a for a in above if a[2] <= c[2] < a[3]), None)
+            if target is None:
+                return
+            target[4] = _join_pieces([target[4], c[4]])
+    cur.cells = [c for c in cur.cells if c[1] > 1 or c[0] > 0]
+    for c in cur.cells:
+        c[0], c[1] = max(c[0] - 1, 0), c[1] - 1
+    cur.n_rows -= 1
+
+
 def _continue_grid(prev: _Grid, cur: _Grid) -> None:
     """A table the page break cut, on the same column edges: a merged label cell prints its text on
     the first page only, so cells of the continuation's first row left blank take the label above."""
     if prev.n_cols != cur.n_cols or any(abs(a - b) > 3 for a, b in zip(prev.xs, cur.xs)):
         if not (_regrid(prev, cur.xs) if prev.n_cols < cur.n_cols else _regrid(cur, prev.xs)):
             return
+    _drop_repeated_header(prev, cur)
+    _join_split_row(prev, cur)
     rows = prev.rows()
     last = rows[-1] if rows else []
-    _drop_repeated_header(prev, cur)
     for cell in cur.cells:
         r0, _, c0, _, text = cell
         if r0 == 0 and not text and c0 < len(last):
             above = last[c0]
-            if above and not re.fullmatch(r"[-\d.,%\s]*", above):
+            if above and not _is_number(above):
                 cell[4] = above
 
 
