@@ -428,8 +428,15 @@ def write_outputs(report: EvalReport, out_dir: Path) -> None:
 
 
 def threshold_failures(summary: dict, min_numeric: float | None = None, min_citation: float | None = None,
-                       max_fabricated: int | None = None) -> list[str]:
+                       max_fabricated: int | None = None, min_section: float | None = None,
+                       max_wrong: float | None = None) -> list[str]:
     fails = []
+    sec = summary.get("citation_section_any")
+    if min_section is not None and (sec is None or sec < min_section):
+        fails.append(f"cited section accuracy {_fmt(sec)} < {min_section:.1%}")
+    wrong = summary.get("confidently_wrong_rate")
+    if max_wrong is not None and (wrong is None or wrong > max_wrong):
+        fails.append(f"confidently wrong rate {_fmt(wrong)} > {max_wrong:.1%}")
     num = summary.get("numeric_accuracy")
     if min_numeric is not None and (num is None or num < min_numeric):
         fails.append(f"numeric accuracy {_fmt(num)} < {min_numeric:.1%}")
@@ -445,7 +452,8 @@ def threshold_failures(summary: dict, min_numeric: float | None = None, min_cita
 def run_cli(gold: str | Path, data_dir: str | Path | None = None, as_json: bool = False,
             out_dir: str | Path | None = None, min_numeric: float | None = None,
             min_citation: float | None = None, max_fabricated: int | None = None,
-            limit: int | None = None, assistant: Any = None, api: str | None = None) -> int:
+            limit: int | None = None, assistant: Any = None, api: str | None = None,
+            min_section: float | None = None, max_wrong: float | None = None) -> int:
     """Run, print, and return 0, or 1 when a threshold is missed, or 2 when the gold is unusable.
 
     ``assistant`` is for callers that already hold one; by default it is built from settings.
@@ -472,7 +480,7 @@ def run_cli(gold: str | Path, data_dir: str | Path | None = None, as_json: bool 
             assistant.close()
             return 2
     report = run_eval(gold, assistant, out_dir=out_dir, limit=limit)
-    fails = threshold_failures(report.summary, min_numeric, min_citation, max_fabricated)
+    fails = threshold_failures(report.summary, min_numeric, min_citation, max_fabricated, min_section, max_wrong)
     if as_json:
         print(json.dumps({"summary": report.summary, "threshold_failures": fails}, ensure_ascii=False, indent=2))
     else:
@@ -494,10 +502,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--min-citation", type=float, default=None)
     p.add_argument("--max-fabricated", type=int, default=None)
     p.add_argument("--limit", type=int, default=None)
+    p.add_argument("--min-section", type=float, default=None, help="fail below this cited-section accuracy")
+    p.add_argument("--max-wrong", type=float, default=None, help="fail above this confidently-wrong rate")
     p.add_argument("--api", default=None, help="score a running server (e.g. http://127.0.0.1:7860) through /api/v1")
     a = p.parse_args(argv)
     return run_cli(a.gold, data_dir=a.data_dir, as_json=a.json, out_dir=a.out, min_numeric=a.min_numeric,
-                   min_citation=a.min_citation, max_fabricated=a.max_fabricated, limit=a.limit, api=a.api)
+                   min_citation=a.min_citation, max_fabricated=a.max_fabricated, limit=a.limit, api=a.api,
+                   min_section=a.min_section, max_wrong=a.max_wrong)
 
 
 if __name__ == "__main__":
