@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate tests/fixtures/layout/: one annual report (2021 national template) in five files.
+"""Regenerate tests/fixtures/layout/: one annual report (2021 national template) in six files.
 
 * ``report.txt``   - the text a user would paste: one paragraph a line, tables as pipe rows;
 * ``report.docx``  - the same report as a Word document (python-docx): 三号 body with a two-character
@@ -8,6 +8,8 @@
 * ``report.html``  - the same report as a government site page (``<meta name=...>`` tags, bordered tables);
 * ``report_libreoffice.pdf`` - ``report.docx`` exported by LibreOffice (``soffice --headless --convert-to pdf``),
   as offices export Word/WPS files;
+* ``report_libreoffice_rowsplit.pdf`` - the same with Word's default of letting table rows break across
+  pages and a deeper top margin, so the page break cuts a row of the application table mid-label;
 * ``report_chromium.pdf`` - ``report.html`` printed by Chromium (``--print-to-pdf``) with the browser's own
   running header (date, page title) and footer (address, ``n/N``), as users print web pages.
 
@@ -233,7 +235,8 @@ def write_txt(path: Path) -> None:
 _COL_CM = {4: [6.0, 3.2, 3.2, 3.2], 10: [1.6, 2.0, 4.3] + [1.1] * 7, 15: [1.04] * 15}
 
 
-def write_docx(path: Path) -> None:
+def write_docx(path: Path, rows_split: bool = False, top_cm: float = 3.7) -> None:
+    """``rows_split``: rows may break across pages (Word's default); otherwise each row stays whole."""
     import docx
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -244,7 +247,7 @@ def write_docx(path: Path) -> None:
     d = docx.Document()
     sec = d.sections[0]
     sec.page_width, sec.page_height = Cm(21), Cm(29.7)
-    sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Cm(3.7), Cm(3.5), Cm(2.8), Cm(2.6)
+    sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Cm(top_cm), Cm(3.5), Cm(2.8), Cm(2.6)
 
     def font(run_or_style, size: float, name: str = "Noto Serif CJK SC", bold: bool = False) -> None:
         f = run_or_style.font
@@ -322,9 +325,8 @@ def write_docx(path: Path) -> None:
             for row in table.rows:
                 for k, cell in enumerate(row.cells):
                     cell.width = Cm(widths[k])
-            for row in table.rows:  # rows do not break across pages
-                trpr = row._tr.get_or_add_trPr()
-                trpr.append(OxmlElement("w:cantSplit"))
+            for row in table.rows if not rows_split else ():  # rows do not break across pages
+                row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
             d.add_paragraph()
     props = d.core_properties
     props.title, props.author = TITLE, OFFICE
@@ -386,9 +388,12 @@ def main() -> int:
         print("need soffice (libreoffice-writer-nogui) and chromium to make the PDFs", file=sys.stderr)
         return 1
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
-                        "--outdir", tmp, str(OUT / "report.docx")], check=True, capture_output=True, timeout=300)
+        write_docx(Path(tmp) / "report_libreoffice_rowsplit.docx", rows_split=True, top_cm=4.0)
+        for docx_path in (OUT / "report.docx", Path(tmp) / "report_libreoffice_rowsplit.docx"):
+            subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to",
+                            "pdf", "--outdir", tmp, str(docx_path)], check=True, capture_output=True, timeout=300)
         shutil.move(f"{tmp}/report.pdf", OUT / "report_libreoffice.pdf")
+        shutil.move(f"{tmp}/report_libreoffice_rowsplit.pdf", OUT / "report_libreoffice_rowsplit.pdf")
         subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp}/chrome",
                         f"--print-to-pdf={OUT / 'report_chromium.pdf'}", (OUT / "report.html").as_uri()],
                        check=True, capture_output=True, timeout=300)

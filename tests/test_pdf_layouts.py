@@ -1,6 +1,7 @@
-"""One report, five files: what a user pastes (TXT), the office's Word file (DOCX), the site's page
-(HTML), the Word file exported by LibreOffice (PDF) and the page printed by Chromium (PDF) must give
-the same text, the same heading tree and the same facts.
+"""One report, six files: what a user pastes (TXT), the office's Word file (DOCX), the site's page
+(HTML), the Word file exported by LibreOffice (PDF; once more with table rows allowed to break across
+pages, which cuts a label of the application table in two) and the page printed by Chromium (PDF)
+must give the same text, the same heading tree and the same facts.
 
 The files are made by ``scripts/make_pdf_fixtures.py`` (2021 national template: wrapped paragraphs,
 three ruled template tables with merged header cells, the application table cut by a page break, a
@@ -22,8 +23,8 @@ from index.readers import read_file
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "layout"
 REFERENCE = "report.txt"
-OTHERS = ["report.docx", "report.html", "report_libreoffice.pdf", "report_chromium.pdf"]
-PDFS = ["report_libreoffice.pdf", "report_chromium.pdf"]
+PDFS = ["report_libreoffice.pdf", "report_libreoffice_rowsplit.pdf", "report_chromium.pdf"]
+OTHERS = ["report.docx", "report.html", *PDFS]
 TITLE = "江南市青溪区人民政府2023年政府信息公开工作年度报告"
 HEADINGS = ["一、总体情况", "(一)主动公开", "(二)依申请公开", "(三)政府信息管理", "(四)平台建设", "(五)监督保障",
             "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况",
@@ -128,6 +129,7 @@ FIELDS = {
     "report.html": {"title": TITLE, "ArticleTitle": TITLE, "SiteName": "江南市青溪区人民政府门户网站",
                     "ColumnName": "政府信息公开年报", "PubDate": "2024-01-20 09:30", "ContentSource": "江南市青溪区人民政府办公室"},
     "report_libreoffice.pdf": {"title": TITLE, "author": "江南市青溪区人民政府办公室"},
+    "report_libreoffice_rowsplit.pdf": {"title": TITLE, "author": "江南市青溪区人民政府办公室"},
     "report_chromium.pdf": {"title": TITLE},
 }
 

@@ -249,12 +249,14 @@ def _drop_repeated_header(prev: _Grid, cur: _Grid) -> None:
 
 def _join_split_row(prev: _Grid, cur: _Grid) -> None:
     """A row the page break split (Word lets rows break across pages): the continuation's first row
-    holds only the rest of the labels, its figures are on the first page. Join it to the row above."""
+    holds only the ends of labels wrapped in their cells, no figures and no numbering of its own.
+    The ends join the labels above; a merged cell that goes on down keeps the whole label."""
     if not cur.n_rows or not prev.n_rows:
         return
     first = [c for c in cur.cells if c[0] == 0]
     above = [c for c in prev.cells if c[1] == prev.n_rows]
-    if not any(c[4] for c in first) or any(_is_number(c[4]) for c in first) or any(c[1] > 1 and c[4] for c in first):
+    texts = [c[4] for c in first if c[4]]
+    if not texts or any(_is_number(t) or _HEADING.match(t) for t in texts):
         return
     if not any(_is_number(c[4]) for c in above):
         return
@@ -264,7 +266,9 @@ def _join_split_row(prev: _Grid, cur: _Grid) -> None:
             if target is None:
                 return
             target[4] = _join_pieces([target[4], c[4]])
-    cur.cells = [c for c in cur.cells if c[1] > 1 or c[0] > 0]
+            if c[1] > 1:
+                c[4] = target[4]
+    cur.cells = [c for c in cur.cells if c[1] > 1]
     for c in cur.cells:
         c[0], c[1] = max(c[0] - 1, 0), c[1] - 1
     cur.n_rows -= 1
