@@ -186,6 +186,15 @@ def function_forms(fn: str) -> set[str]:
     return {f for f in forms if len(f) >= 2}
 
 
+def _generic_alias(a: str) -> bool:
+    """Does the alias name a kind of body rather than this one (办事处, 交通运输局, 街道办事处, 区政府, 全区)?"""
+    v = vocab()
+    if a in v.generic_places or a in v.units or any(a in forms for forms in v.self_reference.values()):
+        return True
+    # no place of its own and ending like a body: a kind of body
+    return not split_name(a)[0] and a.endswith(tuple(v.organ_suffixes) + tuple(v.offices))
+
+
 def _place_variants(unit: str) -> list[str]:
     core = unit_core(unit)
     return [unit] + ([core] if core != unit and len(core) >= 2 else [])
@@ -251,7 +260,7 @@ def make_body(ref: ReportRef, hints: tuple[str, ...] = ()) -> Body:
                     place.update(s + x for x in _place_variants(last))
     else:
         selfs = set()
-    aliases = {normalize(a) for a in ref.aliases or () if len(normalize(a)) >= 2}
+    aliases = {a for a in (normalize(x) for x in ref.aliases or ()) if len(a) >= 2 and not _generic_alias(a)}
     return Body(ref_id=ref.id, year=ref.year, units=tuple(units), function=function,
                 place_forms=frozenset(place), self_forms=frozenset(selfs), ancestor_forms=frozenset(ancestors - place),
                 fn_forms=frozenset(function_forms(function)) if function else frozenset(), aliases=frozenset(aliases))

@@ -140,3 +140,10 @@ def test_names_of_other_sites(body: str, region: str, question: str, resolved: b
     ref = ReportRef(1, f"{body}2020年政府信息公开工作年度报告", body, region, 2020)
     r = resolve(question, [ref])
     assert (r.mentions == [(r.mentions[0][0], [1])] if resolved else (not r.mentions and r.unresolved)), r
+
+
+def test_generic_aliases_are_ignored() -> None:
+    ref = ReportRef(1, "辽东街道办事处信息公开工作年度报告", "辽东街道办事处", "双辽市辽东街道", 2019,
+                    ["办事处", "街道办事处", "交通运输局", "区政府", "全区", "辽东", "双辽市辽东街道办事处"])
+    assert make_body(ref).aliases == {"辽东", "双辽市辽东街道办事处"}
+    assert resolve("城关街道办事处2019年收到多少件申请?", [ref]).mentions == []
