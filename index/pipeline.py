@@ -298,6 +298,11 @@ class Indexer:
                 cb()
         return results
 
+    def stored_hash(self, source: str) -> str | None:
+        """The content hash of the complete report stored under ``source`` (None: none is)."""
+        old = self.sql.find_by_source(source)
+        return old.content_hash if old is not None and old.complete else None
+
     def ingest_one(self, path: Path | Incoming, source: str | None = None) -> IngestResult:
         """One file: from disk (read once), or already in memory and perhaps parsed (an upload)."""
         try:

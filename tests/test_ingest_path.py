@@ -170,6 +170,11 @@ def test_api_upload_is_parsed_once_and_that_report_is_stored(fake_assistant, set
     stored = fake_assistant.indexer.sql.find_by_source("a.txt")
     assert stored is not None and stored.content_hash == hashlib.new("sha256", REPORT.encode()).hexdigest()
 
+    from ui.uploads import ingest_upload
+
+    again = ingest_upload(fake_assistant.indexer, settings, "a.txt", REPORT.encode())
+    assert again.status == "unchanged" and counts["read_bytes"] == 1, "the same bytes again: hashed, not parsed"
+
 
 def test_chat_upload_reads_the_temp_file_once_and_parses_once(tmp_path, fake_assistant, settings, counts):
     tmp = tmp_path / "gradio" / "a.txt"

@@ -112,12 +112,17 @@ def http_status(exc: Exception) -> int:
     return 422
 
 
-def check_content(name: str, data: bytes, limit_mb: int, size: int | None = None, catalogue: Any = None) -> Incoming:
+def check_content(name: str, data: bytes, limit_mb: int, size: int | None = None, catalogue: Any = None,
+                  stored_hash: str | None = None) -> Incoming:
     """Format, size and content, by the ingest path itself: ``receive`` then the real parse, whose
-    Report the returned ``Incoming`` keeps for the ingest. Raises UploadRefused (413 / 415 / 422)."""
+    Report the returned ``Incoming`` keeps for the ingest. Raises UploadRefused (413 / 415 / 422).
+
+    ``stored_hash``: the hash of the report stored under this name; the same bytes were parsed
+    when they were stored, so they are not parsed again (a re-upload or reindex is then a no-op)."""
     try:
         incoming = receive(name, data, limit_mb, size)
-        incoming.parse(catalogue)
+        if incoming.content_hash != stored_hash:
+            incoming.parse(catalogue)
     except FILE_ERRORS as exc:
         raise UploadRefused(http_status(exc), f"{name}: {failure_reason(exc)}") from None
     return incoming
@@ -132,7 +137,10 @@ def ingest_upload(indexer: Any, settings: Any, filename: str, data: bytes, size:
         name = safe_filename(filename)
         shown = name
         path = upload_path(settings, name)
-        incoming = check_content(name, data, upload_limit_mb(settings), size, getattr(indexer, "catalogue", None))
+        # A stand-in indexer without a catalogue or stored hashes gets the defaults: every upload parsed.
+        stored = getattr(indexer, "stored_hash", None)
+        incoming = check_content(name, data, upload_limit_mb(settings), size, getattr(indexer, "catalogue", None),
+                                 stored(name) if stored else None)
     except UploadRefused as exc:
         return UploadOutcome(shown, "failed", message=exc.message, http_status=exc.status)
     path.write_bytes(data)
