@@ -287,21 +287,25 @@ class NameIndex:
 
 
 _INDEX_CACHE: dict[tuple, NameIndex] = {}
-_LAST: list = [None, 0, None]  # the refs list last seen (held, so its id stays its own), its length, its index
+# The refs list last seen (held, so its id stays its own), its length and its index: one tuple, read once, so
+# threads asking while another swaps it never pair one list with another's index.
+_LAST: tuple = (None, 0, None)
 
 
 def name_index(refs: list[ReportRef]) -> NameIndex:
     """The names of every loaded report, built once per set of reports (the engine hands the same list to every
     question; a key over 1,000 reports' names costs milliseconds, so the list itself is checked first)."""
-    if refs is _LAST[0] and len(refs) == _LAST[1]:
-        return _LAST[2]
+    global _LAST
+    last = _LAST
+    if refs is last[0] and len(refs) == last[1]:
+        return last[2]
     key = tuple((r.id, r.title, r.body, r.region, r.year, tuple(r.aliases or ())) for r in refs)
     hit = _INDEX_CACHE.get(key)
     if hit is None:
         if len(_INDEX_CACHE) > 8:
             _INDEX_CACHE.clear()
         hit = _INDEX_CACHE[key] = _build_index(refs)
-    _LAST[:] = [refs, len(refs), hit]
+    _LAST = (refs, len(refs), hit)
     return hit
 
 
