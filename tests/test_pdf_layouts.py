@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -324,13 +325,15 @@ def test_two_line_running_header_and_page_of_footer_go(tmp_path: Path) -> None:
                                 "第2部分的正文。", "三、第3部分", "第3部分的正文。"]
 
 
-def _typeset(c, paragraphs: list[str], top: float = 770, left: float = 72, width: float = 432) -> None:  # noqa: ANN001
+def _typeset(c, paragraphs: list[str], top: float = 770, left: float = 72, width: float = 432,  # noqa: ANN001
+             indent: float = 24, gap: float = 0) -> None:
     """A greedy line breaker as word processors have one: CJK breaks anywhere, a URL or number never,
-    closing punctuation hangs in the margin; first lines indented two characters."""
+    closing punctuation hangs in the margin; first lines indented (two characters), or paragraphs
+    set apart by ``gap``."""
     y = top
     for para in paragraphs:
         tokens = re.findall(r"[0-9A-Za-z:/._\-]+|.", para)
-        line, x0 = "", left + 24
+        line, x0 = "", left + indent
         for tok in tokens:
             fits = x0 + c.stringWidth(line + tok, "STSong-Light", 12) <= left + width
             if fits or not line or tok in "。,、;:)":
@@ -340,7 +343,7 @@ def _typeset(c, paragraphs: list[str], top: float = 770, left: float = 72, width
             y -= 20
             line, x0 = tok, left
         c.drawString(x0, y, line)
-        y -= 20
+        y -= 20 + gap
 
 
 def test_an_overlong_url_does_not_move_the_margin(tmp_path: Path) -> None:
@@ -377,3 +380,22 @@ def test_row_split_by_a_page_break_is_one_row(tmp_path: Path) -> None:
         "| 2.申请人无正当理由逾期不补正、行政机关不再处理其申请 | 1 | 1 |",
         "| 3.其他 | 0 | 0 |",
     ]
+
+
+def test_paragraphs_set_apart_by_space_not_indent(tmp_path: Path) -> None:
+    """Web pages printed to PDF often have no indents: a full line ending in 。 continues its paragraph
+    when the gap below it is a line's, not a paragraph's; a line ending in 》 or 《 never ends one."""
+    c, buf = _canvas()
+    ends_in_bracket = "本报告依据国务院办公厅和省政府的要求及《中华人民共和国政府信息公开条例》"
+    ends_in_stop = "全年共收到公开申请八十六件\uff0c上年结转四件\uff0c已办结八十件\uff0c结转下年度十件。"  # full-width commas
+    assert len(ends_in_bracket) == len(ends_in_stop) == 36  # one full line each (432 pt of 12 pt characters)
+    paragraphs = [
+        ends_in_bracket + "要求编制,全文包括总体情况等六个部分。",
+        ends_in_stop + "所有申请均在法定期限内答复,申请人对答复结果总体满意,未发生因依申请公开引发的行政复议和行政诉讼。",
+        ends_in_stop,
+        "全年主动公开政府信息3215条,其中政策文件148条、政策解读63条、财政预决算信息95条,做到应公开尽公开。",
+    ]
+    c.drawString(200, 800, "某区2023年政府信息公开工作年度报告")
+    _typeset(c, paragraphs, indent=0, gap=10)
+    text = _read(tmp_path, c, buf)
+    assert text.split("\n") == ["某区2023年政府信息公开工作年度报告", *(unicodedata.normalize("NFKC", p) for p in paragraphs)]

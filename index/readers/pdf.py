@@ -6,10 +6,12 @@
   make, merged cells repeated into every position they cover (as the HTML and DOCX readers do), a
   label wrapped inside its cell joined back, and a table continued on the next page gets the labels
   of the merged cells that the page break cut (they print on the first page only).
-* **Prose as paragraphs:** a line that reaches the right margin continues on the next line when that
-  line starts at the left margin (not indented, not a heading) and the first line does not end a
-  sentence, or the document marks paragraphs by first-line indents; a title wrapped over centred lines
-  is one line; headings (一、 / (一) / 1. / 第一部分 ...) always start a line.
+* **Prose as paragraphs:** a line that reaches the right margin (or stopped short because the next
+  line's first word or number did not fit) continues on the next line when that line starts at the
+  left margin (not indented, not a heading) and the first line does not end a sentence (。!?;:, also
+  inside closing quotes; 》 is no end) - or does, but the document marks paragraphs by first-line
+  indents or by extra space that this line break lacks. A title wrapped over centred lines is one
+  line; headings (一、 / (一) / 1. / 第一部分 ...) always start a line.
 * **No page furniture:** page numbers, and headers/footers repeated at the top or bottom of the pages
   (a browser's date, title, address and ``n/N``), are dropped.
 * The document info (Title, Author, CreationDate) goes to ``fields`` as "title", "author", "created".
@@ -32,7 +34,6 @@ _PAGE_NUMBER = re.compile(
     r"^\s*([-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(\s*[,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|共\s*\d+\s*页\s*第\s*\d+\s*页|[Pp]age\s*\d+(\s*of\s*\d+)?)\s*$")
 _BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")  # a page number when it sits in the top/bottom margin
 _BAND = 0.12  # share of the page height at the top and bottom where running headers/footers live
-_SENTENCE_END = tuple("。:;!?…」”』)》")
 _HEADING = re.compile(r"^\s*(第[一二三四五六七八九十\d]+(部分|章)|[一二三四五六七八九十]{1,3}\s*[、.]|"
                       r"\([一二三四五六七八九十]{1,3}\)|\d{1,2}\s*[、.](?!\d)|\(\d{1,2}\))")
 _WORD_CHAR = re.compile(r"[0-9A-Za-z@#%&+\-./_~]")
@@ -378,8 +379,17 @@ def _drop_furniture(pages: list[list[_Line]]) -> None:
 
 # --- paragraphs ----------------------------------------------------------------------------------
 
-def _layout(lines: list[_Line]) -> tuple[float, float, float, bool]:
-    """Body font size, left and right text edges, and whether paragraphs open with an indent."""
+@dataclass
+class _Layout:
+    body: float  # body font size
+    left: float  # text block edges
+    right: float
+    indented: bool  # paragraphs open with a first-line indent
+    pitch: float  # baseline-to-baseline distance inside a paragraph
+    spaced: bool  # paragraphs are set apart by extra space
+
+
+def _layout(lines: list[_Line]) -> _Layout:
     sizes = Counter(round(ln.size, 1) for ln in lines)
     body = sizes.most_common(1)[0][0] if sizes else 10.0
     body_lines = [ln for ln in lines if abs(ln.size - body) < 0.6] or lines
@@ -391,26 +401,41 @@ def _layout(lines: list[_Line]) -> tuple[float, float, float, bool]:
     left = next((v for v in x0s if sum(1 for x in x0s if x <= v + 0.5 * body) >= need), 0.0)
     right = next((v for v in x1s if sum(1 for x in x1s if x >= v - 0.5 * body) >= need), 0.0)
     indented = sum(1 for ln in body_lines if 1.5 * body <= ln.x0 - left <= 2.6 * body) >= 2
-    return body, left, right, indented
+    steps = Counter(round(b.top - a.top) for a, b in zip(body_lines, body_lines[1:])
+                    if a.page == b.page and body <= b.top - a.top < 3 * body)
+    # The line pitch: the smallest step that recurs (paragraph gaps are larger, as frequent or not).
+    pitch = float(min((st for st, n in steps.items() if n >= 2), default=min(steps, default=1.5 * body)))
+    spaced = sum(n for st, n in steps.items() if st >= pitch + 0.3 * body) >= 2
+    return _Layout(body, left, right, indented, pitch, spaced)
 
 
-def _joins(prev: _Line, nxt: _Line, body: float, left: float, right: float, indented: bool) -> bool:
+def _ends_sentence(text: str) -> bool:
+    """。!?;: or …, also inside closing quotes (。”); a closing bracket alone (…通知》) is not an end."""
+    return text.rstrip("”’」』)》〉】〕\"'").endswith(("。", "!", "?", ";", ":", "…"))
+
+
+def _joins(prev: _Line, nxt: _Line, lay: _Layout) -> bool:
+    """Whether ``nxt`` continues the paragraph (or title) that ``prev`` ends."""
     if _HEADING.match(nxt.text):
         return False
-    center = (left + right) / 2
-    if min(prev.size, nxt.size) > 1.1 * body:  # a title wrapped over centred lines
+    center = (lay.left + lay.right) / 2
+    if min(prev.size, nxt.size) > 1.1 * lay.body:  # a title wrapped over centred lines
         centred = all(abs((ln.x0 + ln.x1) / 2 - center) < 1.5 * ln.size for ln in (prev, nxt))
         return centred and prev.page == nxt.page and nxt.top - prev.bottom < 1.5 * nxt.size \
-            and not prev.text.endswith(_SENTENCE_END)
-    cw = max(body, 1.0)
+            and not _ends_sentence(prev.text)
+    cw = max(lay.body, 1.0)
     if abs(prev.size - nxt.size) > 0.6:
         return False
-    full = prev.x1 + nxt.first_w + 0.6 * cw >= right  # the next line's first piece did not fit here
-    starts_ok = prev.x0 <= left + 2.6 * cw  # at the margin or a first-line indent (not centred/right)
-    flush = nxt.x0 <= left + 0.5 * cw  # a continuation line is never indented
+    full = prev.x1 + nxt.first_w + 0.6 * cw >= lay.right  # the next line's first piece did not fit here
+    starts_ok = prev.x0 <= lay.left + 2.6 * cw  # at the margin or a first-line indent (not centred/right)
+    flush = nxt.x0 <= lay.left + 0.5 * cw  # a continuation line is never indented
     if not (full and starts_ok and flush):
         return False
-    return indented or not prev.text.endswith(_SENTENCE_END)
+    if lay.indented or not _ends_sentence(prev.text):
+        return True
+    # A full line ending a sentence: the paragraph goes on when paragraphs are set apart by space
+    # and this line is not.
+    return lay.spaced and prev.page == nxt.page and nxt.top - prev.top <= lay.pitch + 0.2 * cw
 
 
 # --- the document ------------------------------------------------------------------------------
@@ -483,7 +508,7 @@ def _pdf_to_text(data: bytes, warnings: list[str], fields: dict[str, str]) -> st
 
     _drop_furniture([[it for it in p if isinstance(it, _Line)] for p in pages])
     items = [it for p in pages for it in p if not (isinstance(it, _Line) and it.drop)]
-    body, left, right, indented = _layout([it for it in items if isinstance(it, _Line)])
+    lay = _layout([it for it in items if isinstance(it, _Line)])
     for a, b in zip(items, items[1:]):
         if isinstance(a, _Grid) and isinstance(b, _Grid) and b.page == a.page + 1:
             _continue_grid(a, b)
@@ -492,7 +517,7 @@ def _pdf_to_text(data: bytes, warnings: list[str], fields: dict[str, str]) -> st
     for it in items:
         if isinstance(it, _Grid):
             out.append("\n".join(pipe_row(r) for r in it.rows()))
-        elif isinstance(prev, _Line) and _joins(prev, it, body, left, right, indented):
+        elif isinstance(prev, _Line) and _joins(prev, it, lay):
             out[-1] = _join_pieces([out[-1], it.text])
         else:
             out.append(it.text)
