@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from index.models import IngestError
-from index.pipeline import (FILE_ERRORS, FileTooLarge, Incoming, IngestResult, UnsupportedFormat, failure_reason,
-                            is_supported, read_capped, receive)
+from index.pipeline import (FILE_ERRORS, FileTooLarge, Incoming, IngestResult, UnsupportedFormat, expand_paths,
+                            failure_reason, read_capped, receive)
 from index.settings import Settings
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -171,8 +171,8 @@ def ingest_paths(indexer: Any, settings: Any, paths: Iterable[str | Path],
 
 
 def stored_uploads(settings: Any) -> list[Path]:
-    base = uploads_dir(settings)
-    return sorted(p for p in base.iterdir() if p.is_file() and is_supported(p))
+    """The stored uploads, found by the one folder walk (SUPPORTED formats; safe names are never hidden)."""
+    return expand_paths([uploads_dir(settings)])
 
 
 def forget_upload(settings: Any, source: str) -> bool:
