@@ -838,8 +838,11 @@ def parse_question(text: str, catalogue: object, reports: list[ReportRef],
         report_ids += [i for i in keep if i not in report_ids]
     if not mentions and years and not unresolved:
         report_ids = [r.id for r in reports if r.year in years]  # no name: every report of that year
-    if mentions and not years and not asks_across_years(q):
-        report_ids, latest = latest_per_body(report_ids, reports)  # no year asked: each body's latest report
+    asks_text = bool(_QUALITATIVE.search(q)) and not _FIGURE.search(q)
+    if mentions and not years and not asks_across_years(q) and not asks_text:
+        # no year asked for a figure: each body's latest report (a question about what a report says
+        # searches all of the body's years: the passage may be in any of them)
+        report_ids, latest = latest_per_body(report_ids, reports)
         notes += latest
 
     is_claim = bool(_CLAIM.search(q)) and bool(re.search(r"(吗|吧|\?|不对|是否)", q))
