@@ -399,3 +399,12 @@ def test_paragraphs_set_apart_by_space_not_indent(tmp_path: Path) -> None:
     _typeset(c, paragraphs, indent=0, gap=10)
     text = _read(tmp_path, c, buf)
     assert text.split("\n") == ["某区2023年政府信息公开工作年度报告", *(unicodedata.normalize("NFKC", p) for p in paragraphs)]
+
+
+def test_fake_bold_prints_once(tmp_path: Path) -> None:
+    """Word processors embolden a font that has no bold face by printing each glyph twice, shifted."""
+    c, buf = _canvas()
+    for dx in (0, 0.3):
+        c.drawString(72 + dx, 790, "某区2023年政府信息公开工作年度报告")
+    c.drawString(72, 760, "一、总体情况")
+    assert _read(tmp_path, c, buf).split("\n") == ["某区2023年政府信息公开工作年度报告", "一、总体情况"]

@@ -474,6 +474,22 @@ def pdf_fields(info: dict) -> dict[str, str]:
     return fields
 
 
+def _clean_chars(page):  # noqa: ANN001, ANN202
+    """Characters once (fake bold prints a glyph twice over; pdfplumber's ``dedupe_chars`` does this
+    too but costs more than parsing the page), and in NFKC forms so that (一) is (一) and 1 is 1."""
+    seen: set[tuple] = set()
+    keep: set[int] = set()
+    for ch in page.chars:
+        ch["text"] = unicodedata.normalize("NFKC", ch["text"].translate(_RADICALS))
+        key = (ch["text"], round(ch["x0"]), round(ch["top"]))
+        if key not in seen:
+            seen.add(key)
+            keep.add(id(ch))
+    if len(keep) == len(page.chars):
+        return page
+    return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in keep)
+
+
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
 
@@ -490,9 +506,7 @@ def _pdf_to_text(data: bytes, warnings: list[str], fields: dict[str, str]) -> st
             except Exception:  # noqa: BLE001 - a damaged info dictionary must not cost the text
                 warnings.append("unreadable document info (ignored)")
             for no, page in enumerate(pdf.pages, start=1):
-                page = page.dedupe_chars()
-                for ch in page.chars:  # compare and join in normalized forms: (一) is (一), 1 is 1
-                    ch["text"] = unicodedata.normalize("NFKC", ch["text"].translate(_RADICALS))
+                page = _clean_chars(page)
                 grids = [g for t in page.find_tables(TABLE_SETTINGS) for g in _grids(page, t, no)]
                 lines = _page_lines(page, grids, no)
                 if not lines and not grids:
