@@ -49,6 +49,20 @@ def _slots(facts: list) -> "OrderedDict[tuple, list]":
     return asked or slots
 
 
+def _restated(group: list) -> list:
+    """Other rows stating the chosen row's quantity with the same value elsewhere in the report
+    (the 总体情况 sentence and the table cell): cited too, so the reader sees both places."""
+    best = group[0]
+    out, seen = [], {(best.section_path if isinstance(best.section_path, str) else tuple(best.section_path or ()))}
+    for f in group[1:]:
+        where = f.section_path if isinstance(f.section_path, str) else tuple(f.section_path or ())
+        if f.metric_id == best.metric_id and f.dimension == best.dimension and (f.unit or "") == (best.unit or "") \
+                and round(f.value, 6) == round(best.value, 6) and where not in seen:
+            seen.add(where)
+            out.append(f)
+    return out[:2]
+
+
 def _conflicts(group: list, catalogue) -> list[Conflict]:  # noqa: ANN001
     """Other rows stating the same metric and dimension as the chosen one with another value."""
     best = group[0]
@@ -130,6 +144,9 @@ def compose_figure_answer(question, parsed, plan, facts, catalogue, refs) -> Ans
         text += "其余:" + ";".join(f"{_metric_name(f, catalogue)}{_fmt(f.value)}{f.unit}" for f in chosen[1:]) + "。"
     for c in conflicts:
         text += f"注意:{c.note}。"
+    again = _restated(next(iter(slots.values())))
+    if again:
+        cits = [cits[0]] + [f.citation() for f in again] + cits[1:]
     return Answer(question=question, answer=text, route="sql", value=best.value, unit=best.unit or None,
                   citations=cits, conflicts=conflicts)
 
