@@ -4,8 +4,9 @@
   strategy) give the cells; a grid is a table when it has at least two columns and two rows that are
   split into several cells, and no cell holds running prose. Cells are placed on the grid their edges
   make, merged cells repeated into every position they cover (as the HTML and DOCX readers do), a
-  label wrapped inside its cell joined back, and a table continued on the next page gets the labels
-  of the merged cells that the page break cut (they print on the first page only).
+  label wrapped inside its cell joined back. A table the page break cut is one table again: the
+  header rows the writer repeats are dropped, a row split across the break is joined, and merged
+  label cells that print on the first page only lend their labels to the rows on the next.
 * **Prose as paragraphs:** a line that reaches the right margin (or stopped short because the next
   line's first word or number did not fit) continues on the next line when that line starts at the
   left margin (not indented, not a heading) and the first line does not end a sentence (。!?;:, also
@@ -36,6 +37,7 @@ _BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")  # a page number when it sits in t
 _BAND = 0.12  # share of the page height at the top and bottom where running headers/footers live
 _HEADING = re.compile(r"^\s*(第[一二三四五六七八九十\d]+(部分|章)|[一二三四五六七八九十]{1,3}\s*[、.]|"
                       r"\([一二三四五六七八九十]{1,3}\)|\d{1,2}\s*[、.](?!\d)|\(\d{1,2}\))")
+_CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")  # ideographs, CJK punctuation
 _WORD_CHAR = re.compile(r"[0-9A-Za-z@#%&+\-./_~]")
 _UNBREAKABLE = re.compile(r"[0-9A-Za-z@#%&+\-./_~:?=]")  # a number, word or address never breaks
 # Never starts a line (the layout engine pulls a character down with it); NFKC forms.
@@ -96,8 +98,8 @@ def _chars_to_lines(chars: list[dict]) -> list[list[dict]]:
 
 def _join_chars(chars: list[dict]) -> str:
     """One visual line from its characters' positions, not from the PDF's space characters: a gap of
-    most of a character is a space (columns of a table without rules), a small one only between two
-    Latin letters or digits; CJK characters spaced apart for justification, CJK/Latin autospacing or
+    most of a character is a space (columns of a table without rules), a word space only where no CJK
+    character is next to it; CJK characters spaced apart for justification, CJK/Latin autospacing or
     distributed alignment (分散对齐) join up."""
     chars = [c for c in chars if c["text"].strip()]
     if not chars:
@@ -107,8 +109,8 @@ def _join_chars(chars: list[dict]) -> str:
     spread = len(gaps) >= 3 and all(g > 0.8 * size for g in gaps)
     out = chars[0]["text"]
     for gap, a, b in zip(gaps, chars, chars[1:]):
-        latin = _WORD_CHAR.match(a["text"][-1]) and _WORD_CHAR.match(b["text"][0])
-        if not spread and (gap > 0.8 * size or (latin and gap > 0.15 * size)):
+        cjk = _CJK_CHAR.match(a["text"][-1]) or _CJK_CHAR.match(b["text"][0])
+        if not spread and (gap > 0.8 * size or (not cjk and gap > 0.15 * size)):
             out += " "
         out += b["text"]
     return out
@@ -334,7 +336,8 @@ def _page_lines(page, grids: list[_Grid], page_no: int) -> list[_Line]:  # noqa:
     h = float(page.height)
     out = []
     for ln in rest.extract_text_lines(strip=True, return_chars=True):
-        chars = [c for c in ln["chars"] if c["text"].strip()]
+        # A character of several letters (a ligature, "fi") is listed once per letter.
+        chars = [c for c in {id(c): c for c in ln["chars"]}.values() if c["text"].strip()]
         text = _join_chars(chars).strip()
         if not text:
             continue
