@@ -408,3 +408,22 @@ def test_fake_bold_prints_once(tmp_path: Path) -> None:
         c.drawString(72 + dx, 790, "某区2023年政府信息公开工作年度报告")
     c.drawString(72, 760, "一、总体情况")
     assert _read(tmp_path, c, buf).split("\n") == ["某区2023年政府信息公开工作年度报告", "一、总体情况"]
+
+
+def test_table_without_outer_side_rules(tmp_path: Path) -> None:
+    """Tables whose rules stop at the inner columns (no left and right border) keep their outer columns."""
+    c, buf = _canvas()
+    c.drawString(72, 790, "二、主动公开政府信息情况")
+    rows = [["信息内容", "本年制发件数", "现行有效件数"], ["规章", "2", "5"], ["行政规范性文件", "3", "7"]]
+    xs, top, h = [60, 200, 340, 480], 770, 22
+    for r, row in enumerate(rows):
+        for k, text in enumerate(row):
+            c.drawString(xs[k] + 4, top - h * (r + 1) + 7, text)
+    for r in range(len(rows) + 1):
+        c.line(xs[0], top - h * r, xs[-1], top - h * r)
+    for x in xs[1:-1]:
+        c.line(x, top, x, top - h * len(rows))
+    c.drawString(72, 680, "三、收到和处理政府信息公开申请情况")
+    text = _read(tmp_path, c, buf)
+    assert text.split("\n") == ["二、主动公开政府信息情况", "| 信息内容 | 本年制发件数 | 现行有效件数 |", "| 规章 | 2 | 5 |",
+                                "| 行政规范性文件 | 3 | 7 |", "三、收到和处理政府信息公开申请情况"]

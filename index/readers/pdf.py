@@ -1,7 +1,8 @@
 """PDF (text layer only) via pdfplumber, laid out as the report was written.
 
 * **Tables only where the page has one:** pdfplumber's ruling lines (``find_tables`` with the "lines"
-  strategy) give the cells; a grid is a table when it has at least two columns and two rows that are
+  strategy; a table without left/right border gets its sides from the ends of its row rules) give
+  the cells; a grid is a table when it has at least two columns and two rows that are
   split into several cells, and no cell holds running prose. Cells are placed on the grid their edges
   make, merged cells repeated into every position they cover (as the HTML and DOCX readers do), a
   label wrapped inside its cell joined back. A table the page break cut is one table again: the
@@ -218,6 +219,34 @@ def _grids(page, table, page_no: int) -> list[_Grid]:  # noqa: ANN001
         if len(seg_xs) >= 3 and sum(1 for n in per_row.values() if n >= 2) >= 2:
             out.append(_Grid(page_no, seg_ys[0], seg_ys[-1], seg_xs, seg, len(seg_ys) - 1))
     return out
+
+
+def _open_sides(page, tables) -> list[dict]:  # noqa: ANN001
+    """Vertical rules a table leaves out (no left or right border): where the horizontal rules of the
+    table's rows reach beyond its outermost vertical rules, the ends of the horizontal rules are its
+    sides. Also a table whose only vertical rules are inner ones is found this way."""
+    h_edges = [e for e in page.edges if e["orientation"] == "h"]
+    boxes = [t.bbox for t in tables]
+    # Inner rules with no cell found: rules crossing two or more horizontal rules.
+    for e in page.edges:
+        if e["orientation"] == "v" and not any(b[0] - 1 <= e["x0"] <= b[2] + 1 and b[1] - 1 <= e["top"] <= b[3] + 1
+                                               for b in boxes):
+            crossed = [h for h in h_edges if h["x0"] < e["x0"] < h["x1"] and e["top"] - 1 <= h["top"] <= e["bottom"] + 1]
+            if len(crossed) >= 2:
+                boxes.append((e["x0"], e["top"], e["x1"], e["bottom"]))
+    sides = []
+    for x0, top, x1, bottom in boxes:
+        rules = [h for h in h_edges if top - 1 <= h["top"] <= bottom + 1 and h["x0"] <= x1 and h["x1"] >= x0]
+        if len(rules) < 2:
+            continue
+        left, right = min(h["x0"] for h in rules), max(h["x1"] for h in rules)
+        t, b = min(h["top"] for h in rules), max(h["top"] for h in rules)
+        for x, open_side in ((left, sum(1 for h in rules if h["x0"] < x0 - 5) >= 2),
+                             (right, sum(1 for h in rules if h["x1"] > x1 + 5) >= 2)):
+            if open_side:
+                sides.append({"object_type": "line", "x0": x, "x1": x, "top": t, "bottom": b, "width": 0,
+                              "height": b - t, "doctop": t + page.initial_doctop, "orientation": "v"})
+    return sides
 
 
 def _regrid(grid: _Grid, xs: list[float]) -> bool:
@@ -510,7 +539,11 @@ def _pdf_to_text(data: bytes, warnings: list[str], fields: dict[str, str]) -> st
                 warnings.append("unreadable document info (ignored)")
             for no, page in enumerate(pdf.pages, start=1):
                 page = _clean_chars(page)
-                grids = [g for t in page.find_tables(TABLE_SETTINGS) for g in _grids(page, t, no)]
+                tables = page.find_tables(TABLE_SETTINGS)
+                sides = _open_sides(page, tables)
+                if sides:
+                    tables = page.find_tables({**TABLE_SETTINGS, "explicit_vertical_lines": sides})
+                grids = [g for t in tables for g in _grids(page, t, no)]
                 lines = _page_lines(page, grids, no)
                 if not lines and not grids:
                     empty_pages.append(no)
