@@ -165,6 +165,9 @@ PROSE = ["本年度我区紧紧围绕区委区政府中心工作,持续深化政
          "了较好成效。"]
 
 
+ADDRESS_LINE = "联系地址\uff1a某区人民路188号"  # short, no full stop: still no table row
+
+
 def _read(tmp_path: Path, c, buf, name: str = "x.pdf") -> str:  # noqa: ANN001
     c.showPage()
     c.save()
@@ -181,7 +184,7 @@ def test_prose_inside_a_ruled_frame_above_a_table_is_prose(tmp_path: Path) -> No
     c.drawString(72, 760, "一、总体情况")
     top, x0, x1 = 750, 60, 525
     y = top
-    for line in PROSE:
+    for line in [*PROSE, ADDRESS_LINE]:
         y -= 22
         c.drawString(72, y + 6, line)
         c.line(x0, y, x1, y)
@@ -197,11 +200,12 @@ def test_prose_inside_a_ruled_frame_above_a_table_is_prose(tmp_path: Path) -> No
     c.line(x0, top, x0, y)
     c.line(x1, top, x1, y)
     for xv in (x0 + 225, x0 + 345):  # column rules only where the table is
-        c.line(xv, top - 22 * len(PROSE), xv, y)
+        c.line(xv, top - 22 * (len(PROSE) + 1), xv, y)
     text = _read(tmp_path, c, buf)
     rows = [line for line in text.split("\n") if line.startswith("|")]
     assert rows == ["| 信息内容 | 本年制发件数 | 现行有效件数 |", "| 规章 | 2 | 2 |", "| 行政规范性文件 | 5 | 5 |"]
     assert "".join(PROSE) in text.split("\n")  # one paragraph again
+    assert unicodedata.normalize("NFKC", ADDRESS_LINE) in text.split("\n")
     assert text.split("\n")[1] == "一、总体情况"
 
 

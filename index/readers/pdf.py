@@ -196,8 +196,10 @@ def _grids(page, table, page_no: int) -> list[_Grid]:  # noqa: ANN001
         r0, r1 = _nearest(ys, bbox[1]), _nearest(ys, bbox[3])
         if c1 > c0 and r1 > r0:
             placed.append([r0, r1, c0, c1, _cell_text(page.chars, bbox)])
+    # A row-wide cell with a sentence, or a clause (an address line "地址:...188号,邮编:..."), is text;
+    # a row-wide label ("第二十条第(一)项", a caption) is the table's.
     prose_rows = {r0 for r0, r1, c0, c1, text in placed
-                  if r1 == r0 + 1 and c0 == 0 and c1 == len(xs) - 1 and _prose(text)}
+                  if r1 == r0 + 1 and c0 == 0 and c1 == len(xs) - 1 and (_prose(text) or re.search(r"[:,]", text))}
     if any(_prose(text) for r0, *_, text in placed if r0 not in prose_rows):
         return []  # paragraphs in ruled boxes: a layout, not data
     out, run = [], []
