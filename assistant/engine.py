@@ -47,6 +47,9 @@ class FactRow:
                         row_label=self.row_label, col_label=self.col_label, kind=self.origin)
 
 
+_UNCERTAIN_NOTE = "报告表中"
+
+
 def fmt_num(v: float) -> str:
     """Render a figure without float noise: 70.0 -> 70, 90.2 -> 90.2."""
     if v is None:
@@ -152,6 +155,9 @@ class Assistant:
                 text_answer.notes = answer.notes + text_answer.notes
             if answer is None or text_answer.found:
                 answer = text_answer
+            # A table row that would have answered but could not be read with certainty is said.
+            for note in [n for n in answer.notes if n.startswith(_UNCERTAIN_NOTE)]:
+                answer.answer = (answer.answer + f"注意:{note}。") if answer.answer else f"{note}。"
         if answer.route == "none":
             answer.route = r
         return answer
@@ -198,7 +204,36 @@ class Assistant:
             if summed is not None:
                 return summed
         ans = compose_figure_answer(question, parsed, plan, facts, self.catalogue, self.report_refs())
+        if not ans.found:
+            ans.notes += self._uncertain_rows(parsed)
         return self._shown(ans, sql, cols, rows)
+
+    def _uncertain_rows(self, parsed) -> list[str]:  # noqa: ANN001
+        """Table rows of the asked reports whose cells could not be cut with certainty and that name
+        the asked quantity: said, never answered from ("该行数字连写为…,拆分方式不唯一")."""
+        from sqlalchemy import select
+
+        from index.sqlstore import cells
+
+        names: list[str] = []
+        for m in parsed.metrics:
+            ids = [m.metric_id, *m.family, *(mid for mid, _ in m.equivalents)]
+            for metric in filter(None, map(self.catalogue.get, ids)):
+                names += [metric.name, *metric.synonyms]
+        names = [n for n in dict.fromkeys(names) if len(n) >= 2]
+        if not names or not parsed.report_ids:
+            return []
+        q = select(cells.c.row_label, cells.c.raw).where(
+            cells.c.uncertain.is_(True), cells.c.value.is_(None), cells.c.report_id.in_(parsed.report_ids))
+        with self.sql.engine.connect() as conn:
+            rows = conn.execute(q).fetchall()
+        out = []
+        for label, raw in rows:
+            last = label.split(" › ")[-1]
+            if any(n in last for n in names):
+                out.append(f"{_UNCERTAIN_NOTE}「{last}」一行的数字连写为「{raw}」,按模板的勾稽关系可拆分的方式不止一种,"
+                           f"无法确定,未据此作答")
+        return out[:3]
 
     def _shown(self, ans: Answer, sql: str, cols: list[str], rows: list[tuple]) -> Answer:
         """What every SQL answer shows besides its text: the SQL run, its cells, and audit findings."""
