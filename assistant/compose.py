@@ -105,8 +105,8 @@ def compose_figure_answer(question, parsed, plan, facts, catalogue, refs) -> Ans
         parts = "、".join(f"{'' if one else _who(f)}{_metric_name(f, catalogue)}{_fmt(f.value)}{f.unit}"
                          for f in chosen)
         text = f"{_who(chosen[0]) if one else ''}合计{_fmt(total)}{unit or ''}({parts};{arith}{unit or ''})。"
-        return Answer(question=question, answer=text, route="sql", value=total, unit=unit, arithmetic=arith,
-                      citations=cits, conflicts=conflicts)
+        return _cite_restated(Answer(question=question, answer=text, route="sql", value=total, unit=unit,
+                                     arithmetic=arith, citations=cits, conflicts=conflicts), slots)
 
     if op in ("difference", "compare") and len(chosen) >= 2:
         a, b = sorted(chosen[:2], key=lambda f: f.value, reverse=True)
@@ -114,8 +114,9 @@ def compose_figure_answer(question, parsed, plan, facts, catalogue, refs) -> Ans
         arith = f"{_fmt(a.value)}-{_fmt(b.value)}={_fmt(diff)}"
         text = (f"{_who(a)}{_metric_name(a, catalogue)}({_fmt(a.value)}{a.unit})比"
                 f"{_metric_name(b, catalogue)}({_fmt(b.value)}{b.unit})多{_fmt(diff)}{a.unit}({arith})。")
-        return Answer(question=question, answer=text, route="sql", value=diff, unit=a.unit or None,
-                      arithmetic=arith, citations=[a.citation(), b.citation()], conflicts=conflicts)
+        return _cite_restated(Answer(question=question, answer=text, route="sql", value=diff, unit=a.unit or None,
+                                     arithmetic=arith, citations=[a.citation(), b.citation()],
+                                     conflicts=conflicts), slots)
 
     if op in ("percent", "ratio"):
         # A share the report states itself beats one we compute.
@@ -130,8 +131,9 @@ def compose_figure_answer(question, parsed, plan, facts, catalogue, refs) -> Ans
             arith = f"{_fmt(part.value)}/{_fmt(whole.value)}×100%={pct:.2f}%"
             text = (f"{_who(part)}{_metric_name(part, catalogue)}{_fmt(part.value)}{part.unit},"
                     f"占{_metric_name(whole, catalogue)}{_fmt(whole.value)}{whole.unit}的{pct:.1f}%({arith})。")
-            return Answer(question=question, answer=text, route="sql", value=round(pct, 2), unit="%",
-                          arithmetic=arith, citations=[part.citation(), whole.citation()], conflicts=conflicts)
+            return _cite_restated(Answer(question=question, answer=text, route="sql", value=round(pct, 2), unit="%",
+                                         arithmetic=arith, citations=[part.citation(), whole.citation()],
+                                         conflicts=conflicts), slots)
 
     # lookup (and list): the best fact first, every other slot listed.
     best = chosen[0]
@@ -149,6 +151,18 @@ def compose_figure_answer(question, parsed, plan, facts, catalogue, refs) -> Ans
         cits = [cits[0]] + [f.citation() for f in again] + cits[1:]
     return Answer(question=question, answer=text, route="sql", value=best.value, unit=best.unit or None,
                   citations=cits, conflicts=conflicts)
+
+
+def _cite_restated(ans: Answer, slots) -> Answer:  # noqa: ANN001
+    """After an operand's own citation, the other places of the report stating it with the same value."""
+    have = {(c.source, c.start) for c in ans.citations}
+    for group in slots.values():
+        for f in _restated(group):
+            c = f.citation()
+            if (c.source, c.start) not in have:
+                have.add((c.source, c.start))
+                ans.citations.append(c)
+    return ans
 
 
 def _part_whole(slots, plan):  # noqa: ANN001, ANN202
