@@ -112,8 +112,9 @@ def compose_figure_answer(question, parsed, plan, facts, catalogue, refs) -> Ans
         a, b = sorted(chosen[:2], key=lambda f: f.value, reverse=True)
         diff = a.value - b.value
         arith = f"{_fmt(a.value)}-{_fmt(b.value)}={_fmt(diff)}"
+        other = _who(b) if (b.report_id != a.report_id) else ""  # two reports (years, bodies): name both
         text = (f"{_who(a)}{_metric_name(a, catalogue)}({_fmt(a.value)}{a.unit})比"
-                f"{_metric_name(b, catalogue)}({_fmt(b.value)}{b.unit})多{_fmt(diff)}{a.unit}({arith})。")
+                f"{other}{_metric_name(b, catalogue)}({_fmt(b.value)}{b.unit})多{_fmt(diff)}{a.unit}({arith})。")
         return _cite_restated(Answer(question=question, answer=text, route="sql", value=diff, unit=a.unit or None,
                                      arithmetic=arith, citations=[a.citation(), b.citation()],
                                      conflicts=conflicts), slots)

@@ -848,7 +848,8 @@ def parse_question(text: str, catalogue: object, reports: list[ReportRef],
     is_claim = bool(_CLAIM.search(q)) and bool(re.search(r"(吗|吧|\?|不对|是否)", q))
     claim_value = _claim_value(q, years) if is_claim else None
     n_bodies = len(report_ids) if len(body_mentions) >= 2 else len(body_mentions)
-    if not parts and len(metrics) < 2 and n_bodies <= 1 and (_COMPARE.search(q) or _DIFF.search(q)):
+    # Two years named: the years are compared (one quantity), never "2021年" as a second item.
+    if not parts and len(metrics) < 2 and n_bodies <= 1 and len(years) < 2 and (_COMPARE.search(q) or _DIFF.search(q)):
         parts = compared_items(q, body_mentions)  # two figures named by their own words
     op = _operation(q, len(metrics), n_bodies, len(parts))
     if is_claim and op == "none":
