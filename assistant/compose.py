@@ -56,7 +56,9 @@ def _restated(group: list) -> list:
     out, seen = [], {(best.section_path if isinstance(best.section_path, str) else tuple(best.section_path or ()))}
     for f in group[1:]:
         where = f.section_path if isinstance(f.section_path, str) else tuple(f.section_path or ())
-        if f.metric_id == best.metric_id and f.dimension == best.dimension and (f.unit or "") == (best.unit or "") \
+        # the group holds the rows of one asked quantity (its metric and the metrics the catalogue says
+        # answer the same question: 收到申请 in prose, 本年新收 in the table)
+        if f.dimension == best.dimension and (f.unit or "") == (best.unit or "") \
                 and round(f.value, 6) == round(best.value, 6) and where not in seen:
             seen.add(where)
             out.append(f)
