@@ -19,7 +19,8 @@ from index.numbers import find_numbers
 from index.tables import CUMULATIVE_COL, SEP, _section_path
 
 _COUNT_UNITS = {"件", "条", "项", "个", "次", "人次", "件次", "户", "家", "万元", "亿元", "元", "%", "人", "个工作日",
-                "工作日", "天", "期", "篇", "批次", "名", "份", "场", "封", "所", "处", "位", "台", "张", "期次"}
+                "工作日", "天", "期", "篇", "批次", "名", "份", "场", "封", "所", "处", "位", "台", "张", "期次",
+                "起"}
 _NEG = re.compile(r"(未|没有|暂无|尚无|均无|无)(发生|接到|收到|受理|出现|产生|收取|进行|有)?")
 _SHARE = re.compile(r"(占|比例|比重|占比|率)")
 # A named rate ("办结率", "群众满意率", "回复率"): short label ending in 率 (not 比率/效率-like words).

@@ -15,6 +15,7 @@ UNITS = sorted([
     "个工作日", "工作日", "人次", "件次", "万元", "亿元", "元", "批次", "个", "件", "条", "项", "次",
     "户", "家", "%", "人", "天", "期", "篇", "名", "份", "场", "封", "所", "处", "位", "台", "张",
     "栏目", "期次", "万人次", "万人", "万件", "万条",
+    "起",  # cases and incidents (作出行政处罚决定784起, 行政复议1起)
 ], key=len, reverse=True)
 
 # Units that multiply the number they follow and keep a unit of their own: "1.7万" -> 17000.
