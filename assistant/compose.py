@@ -138,6 +138,14 @@ def compose_figure_answer(question, parsed, plan, facts, catalogue, refs) -> Ans
                                          arithmetic=arith, citations=[part.citation(), whole.citation()],
                                          conflicts=conflicts), slots)
 
+    # A computed answer with an operand missing is not found: never a part passed off as the result.
+    n_items = max(len(getattr(parsed, "metrics", []) or []), len(getattr(parsed, "report_ids", []) or []))
+    if len(chosen) < 2 and (op in ("difference", "compare") or (op == "sum" and n_items >= 2)):
+        have = "、".join(f"{_who(f)}{_metric_name(f, catalogue)}{_fmt(f.value)}{f.unit}" for f in chosen)
+        text = f"只找到{have},另一项在已载入的报告中没有找到,无法计算。"
+        return Answer(question=question, answer=text, route="sql", found=False, citations=cits,
+                      conflicts=conflicts, notes=["an operand of the computation was not found"])
+
     # lookup (and list): the best fact first, every other slot listed.
     best = chosen[0]
     if best.metric_id.startswith("prose:"):
@@ -166,6 +174,15 @@ def _cite_restated(ans: Answer, slots) -> Answer:  # noqa: ANN001
                 have.add((c.source, c.start))
                 ans.citations.append(c)
     return ans
+
+
+def closest_citation(sentence, title: str) -> Citation:  # noqa: ANN001
+    """A passage shown because it is the closest the report comes to what was asked: kind "closest",
+    never a figure's source."""
+    p, s, e = sentence
+    quote = p.text[s - p.start: e - p.start] if p.start <= s <= e <= p.end else p.text
+    return Citation(source=p.source, report=title, section=p.section_path, quote=quote, start=s, end=e,
+                    report_id=p.report_id, body=p.body, year=p.year, kind="closest")
 
 
 def _part_whole(slots, plan):  # noqa: ANN001, ANN202

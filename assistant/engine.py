@@ -48,6 +48,7 @@ class FactRow:
 
 
 _UNCERTAIN_NOTE = "报告表中"
+_OPERAND_MISSING = "an operand of the computation was not found"
 
 
 def fmt_num(v: float) -> str:
@@ -149,6 +150,14 @@ class Assistant:
         answer: Answer | None = None
         if r in ("sql", "both"):
             answer = self._answer_sql(question, parsed)
+        if answer is not None and _OPERAND_MISSING in answer.notes:
+            # A computation with an operand missing stays "not found"; the passages closest to the
+            # question are shown, never a figure read out of them.
+            closest = self._answer_text(question, parsed, figure=False)
+            for c in closest.citations[:3]:
+                c.kind = "closest"
+                answer.citations.append(c)
+            return answer
         if answer is None or not answer.found:
             text_answer = self._answer_text(question, parsed, figure=r != "text")
             if answer is not None and answer.notes:
@@ -206,7 +215,31 @@ class Assistant:
         ans = compose_figure_answer(question, parsed, plan, facts, self.catalogue, self.report_refs())
         if not ans.found:
             ans.notes += self._uncertain_rows(parsed)
+        elif len(parsed.report_ids) >= 2:
+            self._say_missing_reports(question, parsed, ans)
         return self._shown(ans, sql, cols, rows)
+
+    def _say_missing_reports(self, question: str, parsed, ans: Answer) -> None:  # noqa: ANN001
+        """A comparison over several reports (哪一年最多, X年比Y年) where some asked report has no such
+        figure: the answer says which, and cites that report's closest passage (never as a figure)."""
+        from assistant.compose import closest_citation
+        from index.vectors import SearchFilters
+
+        cited = {c.report_id for c in ans.citations if c.report_id is not None} | {
+            r.id for r in self.reports() if r.source in {c.source for c in ans.citations}}
+        missing = [r for r in self.reports() if r.id in parsed.report_ids and r.id not in cited]
+        if not missing or self._space_problem():
+            return
+        names = []
+        for r in sorted(missing, key=lambda r: (r.meta.year or 0)):
+            names.append(f"{r.meta.year}年" if r.meta.year else r.meta.title)
+            passages = self.retriever.search(_topic(question, parsed), SearchFilters(report_ids=[r.id]), k=3)
+            best = self.retriever.best_sentences(question, passages, n=1) if passages else []
+            if best:
+                ans.citations.append(closest_citation(best[0], r.meta.title))
+        note = f"{'、'.join(names)}的报告中没有找到这个数字(已附最接近的原文),以上比较不含这些年份"
+        ans.notes.append(note)
+        ans.answer += f"注意:{note}。"
 
     def _uncertain_rows(self, parsed) -> list[str]:  # noqa: ANN001
         """Table rows of the asked reports whose cells could not be cut with certainty and that name
