@@ -174,6 +174,7 @@ def _flat_tokens(lines: list[tuple[str, int, int]], skip: set[int]) -> list[_Tok
 class _Row:
     labels: list[_Tok]
     vals: list[_Tok] = field(default_factory=list)
+    cols: list[str] | None = None  # this row's own columns (under a sub-header inside the table)
 
     @property
     def label(self) -> str:
@@ -282,7 +283,9 @@ def _assemble(d: _Draft, sections: list[Section], ord_: int) -> Table:
     short_rows = 0
     for ri, (r, path) in enumerate(zip(d.rows, paths)):
         row_label = SEP.join(path)
-        line = [row_label] + [""] * ncols
+        cols = r.cols or d.cols
+        ncols = len(cols)
+        line = [row_label] + [""] * max(ncols, len(d.cols))
         if not r.has_values:
             if not any(v.kind == "text" for v in r.vals) and r.labels:
                 grid.append(line)
@@ -312,7 +315,7 @@ def _assemble(d: _Draft, sections: list[Section], ord_: int) -> Table:
         for ci, v in placed:
             if v.kind != "num":
                 continue
-            col = d.cols[ci] if ci < ncols else ""
+            col = cols[ci] if ci < ncols else ""
             cu = v.unit or unit or _unit_from_header(col)
             cells.append(Cell(row=ri, col=ci, row_label=row_label, col_label=col, raw=v.text,
                               value=v.value, unit=cu, start=v.start, end=v.end,
@@ -534,7 +537,15 @@ def _pipe_table(lines: list[tuple[str, int, int]], idx: list[int], title: str) -
     kind = _kind_from_labels(all_labels)
     rows: list[_Row] = []
     width = max(len(r) for r in body)
+    sub_cols: list[str] | None = None  # a header row inside the body (the 主动公开 table's 信息内容 rows)
     for r in body:
+        if kind == "template_active" and r and r[0].text in _SUB_HEADER_FIRST and not any(c.kind == "num" for c in r):
+            sub_cols = [c.text for c in r[1:]]
+            continue
+        if kind == "template_active" and r and _ACTIVE_HEAD.match(r[0].text) and not any(c.kind == "num" for c in r):
+            sub_cols = None  # a new 第二十条第(X)项 block: its own 信息内容 row follows
+            rows.append(_Row([r[0]]))
+            continue
         k = 0
         while k < len(r) and r[k].kind in ("text", "blank") and not (r[k].kind == "blank" and k > 0 and all(
                 c.kind != "text" for c in r[k:])):
@@ -546,7 +557,14 @@ def _pipe_table(lines: list[tuple[str, int, int]], idx: list[int], title: str) -
                 if not rows or rows[-1].label != p.text and all(x.label != p.text for x in rows[-3:]):
                     rows.append(_Row([p]))
             labels = labels[-1:]
-        rows.append(_Row(labels, vals))
+        row_cols = None
+        if sub_cols and len(vals) == len(sub_cols):
+            # cells merged across columns (one figure under a header repeated over them) are one cell
+            keep = [j for j in range(len(vals)) if j == 0 or sub_cols[j] != sub_cols[j - 1]
+                    or vals[j].text != vals[j - 1].text]
+            vals = [vals[j] for j in keep]
+            row_cols = [sub_cols[j] for j in keep]
+        rows.append(_Row(labels, vals, row_cols))
     notes: list[str] = []
     align, appendix = "right", False
     if kind == "template_apply":
@@ -603,6 +621,7 @@ def _run_layout(run: str) -> str:
 
 
 _ACTIVE_HEAD = re.compile(r"^第二十条第\(([一二三四五六七八九十]+)\)项")
+_SUB_HEADER_FIRST = {"信息内容"}
 # Column names of the 主动公开 table in the 2019 and 2021 templates (as in index/metrics.yaml's dimensions).
 _ACTIVE_COLS = ["本年新制作数量", "本年新公开数量", "对外公开总数量", "本年制发件数", "本年废止件数", "现行有效件数",
                 "上一年项目数量", "本年增/减", "本年处理决定数量", "处理决定数量", "本年收费金额", "采购项目数量",

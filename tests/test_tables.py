@@ -334,3 +334,22 @@ def test_review_identity_break_is_flagged_and_glued_cumulative_kept_uncertain() 
     status = {label: st for label, _, st in stat.row_checks}
     assert status["其中:1.政府网站公开数"] == "uncertain"  # 7|392238, 73|92238, 739|2238 all keep 累计 ≥ 年度
     assert any(c.uncertain and c.value is None for c in stat.cells)
+
+
+def test_active_table_sub_headers_and_merged_cells() -> None:
+    """The 2021 主动公开 table as HTML/DOCX/PDF readers render it: each 第二十条 block has its own 信息内容
+    row, and a figure in a cell merged over three columns is repeated by the reader: one cell, not three."""
+    from index.sections import parse_sections
+
+    text = ("二、主动公开政府信息情况\n"
+            "| 第二十条第(一)项 | 第二十条第(一)项 | 第二十条第(一)项 | 第二十条第(一)项 |\n"
+            "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
+            "| 规章 | 0 | 0 | 3 |\n"
+            "| 第二十条第(五)项 | 第二十条第(五)项 | 第二十条第(五)项 | 第二十条第(五)项 |\n"
+            "| 信息内容 | 本年处理决定数量 | 本年处理决定数量 | 本年处理决定数量 |\n"
+            "| 行政许可 | 1532 | 1532 | 1532 |\n")
+    (t,) = find_tables(text, parse_sections(text))
+    cells = {(c.row_label.split(" › ")[-1], c.col_label): c.value for c in t.cells}
+    assert cells[("行政许可", "本年处理决定数量")] == 1532
+    assert not any(r == "行政许可" and col != "本年处理决定数量" for r, col in cells)
+    assert cells[("规章", "现行有效件数")] == 3
