@@ -349,7 +349,7 @@ def test_active_table_sub_headers_and_merged_cells() -> None:
             "| 信息内容 | 本年处理决定数量 | 本年处理决定数量 | 本年处理决定数量 |\n"
             "| 行政许可 | 1532 | 1532 | 1532 |\n")
     (t,) = find_tables(text, parse_sections(text))
-    cells = {(c.row_label.split(" › ")[-1], c.col_label): c.value for c in t.cells}
+    cells = {(c.row_label.split(" › ")[-1], c.col_label.split(" › ")[-1]): c.value for c in t.cells}
     assert cells[("行政许可", "本年处理决定数量")] == 1532
     assert not any(r == "行政许可" and col != "本年处理决定数量" for r, col in cells)
     assert cells[("规章", "现行有效件数")] == 3
