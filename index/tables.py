@@ -830,6 +830,14 @@ def _row_vals(label: str, nums_s: str, nums_at: int, split, notes: list[str]) ->
     if split.status == "uncertain":
         notes.append(f"row {label!r}: run {digits!r} has {len(split.candidates)} cuts satisfying the template's "
                      f"identities; kept as written, not guessed")
+        if split.candidates:
+            # A cell that every remaining cut places at the same characters is certain (the 总计 of
+            # "110000011" is 11 whether the applicants are 11+0 or 1+10); the others stay unread.
+            cuts = [_cell_toks(nums_s, nums_at, c) for c in split.candidates]
+            vals = [cuts[0][j] if len({(c[j].start, c[j].end) for c in cuts}) == 1 else _raw_run(nums_s, nums_at)
+                    for j in range(len(cuts[0]))]
+            if any(v.value is not None for v in vals):
+                return vals
     else:
         notes.append(f"row {label!r}: run {digits!r}: {split.why}; kept as written")
     return [_raw_run(nums_s, nums_at)]

@@ -237,7 +237,11 @@ def test_digit_run_table():
     assert [c.value for c in new] == [217, 1, 0, 0, 0, 0, 218]
     assert [c.col_label for c in new] == APPLY_COLS
     amb = [c for c in t.cells if "予以公开" in c.row_label]
-    assert len(amb) == 1 and amb[0].uncertain and amb[0].value is None and amb[0].raw == "101000011"
+    # 101000011: 10+1 or 1+0+10 …: the applicant cells differ between cuts and stay unread (kept as
+    # written); the cells every cut places at the same characters (the 0s at the end, 总计 11) are read
+    unread = [c for c in amb if c.value is None]
+    assert unread and all(c.uncertain and c.raw == "101000011" for c in unread)
+    assert {c.col_label: c.value for c in amb if c.value is not None}.get("总计") == 11
     assert any("101000011" in n for n in t.notes)
     assert cell(t, "上年结转政府信息公开申请数量").col_label == "总计"
     check_offsets(DIGITS, [t])

@@ -40,12 +40,17 @@ def assistant(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     a.close()
 
 
-def test_uncertain_row_is_said_not_answered(assistant) -> None:  # noqa: ANN001
-    ans = assistant.ask("某县教育局2022年收到多少件政府信息公开申请?")
-    # 110000011 is 11+0+…=11 or 1+10+…=11 by columns: the 总计 is the same but the row is not read as certain
+def test_uncertain_cell_is_said_not_answered(assistant) -> None:  # noqa: ANN001
+    ans = assistant.ask("某县教育局2022年自然人提出的政府信息公开申请有多少件?")
+    # 110000011 is 11+0+…=11 or 1+10+…=11 by columns: who applied is not read as certain
     assert ans.value is None
     assert "110000011" in ans.answer and "不止一种" in ans.answer
     assert any(n.startswith("报告表中「一、本年新收政府信息公开申请数量」") for n in ans.notes)
+
+
+def test_cell_every_cut_agrees_on_is_answered(assistant) -> None:  # noqa: ANN001
+    ans = assistant.ask("某县教育局2022年收到多少件政府信息公开申请?")
+    assert ans.found and ans.value == 11  # the 总计 is 11 in every cut
 
 
 def test_certain_rows_still_answer(assistant) -> None:  # noqa: ANN001
