@@ -717,6 +717,9 @@ def _stat_draft(lines: list[tuple[str, int, int]], i: int, text: str) -> tuple[_
         status, cells = "determined", None
         if len(blocks) == len(cols):
             cells = blocks
+            if cumulative and float(blocks[1]) < float(blocks[0]):
+                status = "inconsistent"  # 历年累计 below the year's figure: the report's own numbers
+                notes.append(f"row {label_s!r}: 历年累计 {blocks[1]} < 年度 {blocks[0]}")
         elif len(cols) == 2 and len(blocks) == 1:
             digits = blocks[0]
             cands = [[digits[:c], digits[c:]] for c in range(1, len(digits))
