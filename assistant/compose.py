@@ -140,7 +140,8 @@ def compose_figure_answer(question, parsed, plan, facts, catalogue, refs) -> Ans
 
     # A computed answer with an operand missing is not found: never a part passed off as the result
     # (a share asked and no share stated nor computable: a count is no answer to it).
-    n_items = max(len(getattr(parsed, "metrics", []) or []), len(getattr(parsed, "report_ids", []) or []))
+    n_items = max(len(getattr(parsed, "metrics", []) or []), len(getattr(parsed, "report_ids", []) or []),
+                  len(getattr(plan, "parts", []) or []))
     share_missing = op in ("percent", "ratio") and not (chosen and (chosen[0].unit or "") == "%")
     if share_missing or (len(chosen) < 2 and (op in ("difference", "compare") or (op == "sum" and n_items >= 2))):
         have = "、".join(f"{_who(f)}{_metric_name(f, catalogue)}{_fmt(f.value)}{f.unit}" for f in chosen)

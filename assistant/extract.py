@@ -18,6 +18,15 @@ def _terms(text: str) -> set[str]:
     return {t for t in jieba.lcut(text) if len(t) >= 2 and t not in _STOP and not t.isdigit()}
 
 
+_ROW_LINE = re.compile(r"(?m)^.*?[\u4e00-\u9fff)\"”]\s*(\d[\d ]*)$")
+
+
+def _cell_runs(quote: str) -> list[tuple[int, int]]:
+    """Spans of digit runs that end a line after a label ("(一)予以公开1000001"): a table row's
+    cells written together, whose cut only the table layer decides (index/cellsplit.py)."""
+    return [(m.start(1), m.end(1)) for m in _ROW_LINE.finditer(quote) if len(m.group(1).replace(" ", "")) >= 3]
+
+
 def figure_from_quotes(question: str, parsed, citations: list):  # noqa: ANN001, ANN201
     """Best (value, unit, citation) among numbers in the cited quotes, or None."""
     from index.numbers import find_numbers
@@ -33,7 +42,10 @@ def figure_from_quotes(question: str, parsed, citations: list):  # noqa: ANN001,
     best = None
     for rank, cit in enumerate(citations[:5]):
         quote = cit.quote
+        runs = _cell_runs(quote)
         for n in find_numbers(quote):
+            if any(a <= n.start < b for a, b in runs):
+                continue  # a table row's cells written together: only the table layer reads those
             if n.unit in (None, "") and n.value in years:
                 continue
             after = quote[n.end:n.end + 1]

@@ -43,3 +43,14 @@ def test_share_question_is_not_read_as_a_comparison() -> None:
 
     q = "区管委会办公室2019年新收的信息公开申请中,予以公开的占比是多少?"
     assert _PERCENT.search(q) and not _COMPARE.search(q)
+
+
+def test_text_route_never_reads_a_figure_out_of_a_digit_run_row() -> None:
+    from assistant.answers import Citation
+    from assistant.extract import figure_from_quotes
+
+    parsed = SimpleNamespace(body_mentions=[], years=[])
+    row = Citation(source="r.txt", report="r", section="三", quote="6.属于四类过程性信息2000002", start=0, end=20)
+    assert figure_from_quotes("以过程性信息为由拒绝公开的申请有几件?", parsed, [row]) is None
+    prose = Citation(source="r.txt", report="r", section="一", quote="属于过程性信息的申请2件", start=0, end=12)
+    assert figure_from_quotes("以过程性信息为由拒绝公开的申请有几件?", parsed, [prose])[0] == 2
