@@ -628,7 +628,7 @@ _ACTIVE_COLS = ["本年新制作数量", "本年新公开数量", "对外公开�
                 "采购总金额"]
 _ACTIVE_COL_RE = re.compile("|".join(re.escape(c) for c in sorted(_ACTIVE_COLS, key=len, reverse=True)))
 _ACTIVE_ROW_RE = re.compile(r"^(?P<label>" + "|".join(re.escape(r) for r in sorted(ACTIVE_ROWS, key=len, reverse=True))
-                            + r")\s*(?P<nums>\d[\d\s.]*)$")
+                            + r")\s*(?:\((?P<lunit>万元|元)\))?\s*(?P<nums>\d[\d\s.]*?)\s*(?P<unit>万元|元)?$")
 
 
 def _active_draft(lines: list[tuple[str, int, int]], i: int) -> tuple[_Draft | None, int]:
@@ -657,6 +657,9 @@ def _active_draft(lines: list[tuple[str, int, int]], i: int) -> tuple[_Draft | N
             cells, status = None, "uncertain"
         if cells is not None and status == "determined":
             vals = _cell_toks(nums_s, nums_at, cells)
+            money = m.group("unit") or m.group("lunit")
+            if money:  # "政府集中采购 9 152.2万元": the amount column carries the unit written after it
+                vals[-1].unit = money
         else:
             notes.append(f"row {label!r}: run {nums_s.strip()!r} cannot be cut into {len(cols)} columns "
                          f"({'、'.join(cols)}) with certainty; kept as written")

@@ -357,3 +357,16 @@ def test_active_table_sub_headers_and_merged_cells() -> None:
     assert cells[("行政许可", "本年处理决定数量")] == 1532
     assert not any(r == "行政许可" and col != "本年处理决定数量" for r, col in cells)
     assert cells[("规章", "现行有效件数")] == 3
+
+
+@pytest.mark.parametrize(("row", "cells"), [
+    ("政府集中采购 9 152.2万元", {"采购项目数量": (9, None), "采购总金额": (152.2, "万元")}),
+    ("政府集中采购 0 0", {"采购项目数量": (0, None), "采购总金额": (0, None)}),
+    ("政府集中采购2832995元", {"采购总金额": (None, None)}),  # 2|832995, 28|32995 …: kept as written
+])
+def test_procurement_row_with_its_money_unit(row: str, cells: dict) -> None:
+    from index.sections import parse_sections
+
+    text = f"二、主动公开政府信息情况\n第二十条第(九)项信息内容采购项目数量采购总金额\n{row}\n"
+    (t,) = find_tables(text, parse_sections(text))
+    assert {c.col_label: (c.value, c.unit) for c in t.cells} == cells
