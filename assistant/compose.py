@@ -5,6 +5,7 @@ computed from such values with the arithmetic written out. Nothing else writes n
 """
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 
 from assistant.answers import Answer, Citation, Conflict
@@ -151,6 +152,13 @@ def compose_figure_answer(question, parsed, plan, facts, catalogue, refs) -> Ans
 
     # lookup (and list): the best fact first, every other slot listed.
     best = chosen[0]
+    sub = asked_subset(question, parsed)
+    if sub and op in ("lookup", "none") and not _names_subset(best, sub):
+        # "主动公开的信息中,科教文体卫生类有多少条": the whole is no answer to a part of it.
+        text = (f"报告中没有找到「{sub}」的数字;找到的是{_who(best)}{_metric_name(best, catalogue)}"
+                f"{_fmt(best.value)}{best.unit}(总数,不是所问的部分)。")
+        return Answer(question=question, answer=text, route="sql", found=False, citations=cits[:1],
+                      notes=["the asked part of a whole was not found"])
     if best.metric_id.startswith("prose:"):
         # No catalogue name for it: the report's own words say what the figure is.
         text = f"{_who(best)}:据报告原文「{best.quote}」,数字为{_fmt(best.value)}{best.unit}。"
@@ -186,6 +194,34 @@ def closest_citation(sentence, title: str) -> Citation:  # noqa: ANN001
     quote = p.text[s - p.start: e - p.start] if p.start <= s <= e <= p.end else p.text
     return Citation(source=p.source, report=title, section=p.section_path, quote=quote, start=s, end=e,
                     report_id=p.report_id, body=p.body, year=p.year, kind="closest")
+
+
+_SUBSET = re.compile(r"(?:中|里|当中|之中)[,,、]?(?:关于|属于|有关)?(?P<sub>[\u4e00-\u9fff、“”\"]{2,30}?)"
+                     r"(?:的|类|方面)?(?:信息|文件)?(?:有|是|共|一共|为|占)?(?:多少|几)")
+_SUB_STOP = re.compile(r"^(?:的|有|共|为)|(?:的|类|信息|文件|情况)$")
+
+
+def asked_subset(question: str, parsed) -> str:  # noqa: ANN001
+    """The part asked of a whole ("…信息中,科教文体卫生类有多少条" -> 科教文体卫生), or ""."""
+    q = question.replace("，", ",").replace("？", "?")
+    phrases = [m.phrase for m in (getattr(parsed, "metrics", []) or []) if getattr(m, "phrase", "")]
+    for ph in phrases:
+        i = q.find(ph)
+        if i < 0:
+            continue
+        m = _SUBSET.search(q, i + len(ph), min(len(q), i + len(ph) + 40))
+        if m and m.start() - (i + len(ph)) <= 4:
+            sub = _SUB_STOP.sub("", m.group("sub")).strip("、“”\"")
+            if len(sub) >= 2:
+                return sub
+    return ""
+
+
+def _names_subset(f, sub: str) -> bool:  # noqa: ANN001
+    """The fact names the asked part: in its dimension, row label or quote (two characters in a row
+    of the part are enough for abbreviations)."""
+    where = f"{f.dimension} {f.row_label} {f.quote}"
+    return any(sub[k:k + 2] in where for k in range(len(sub) - 1))
 
 
 def _part_whole(slots, plan):  # noqa: ANN001, ANN202

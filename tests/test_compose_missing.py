@@ -54,3 +54,24 @@ def test_text_route_never_reads_a_figure_out_of_a_digit_run_row() -> None:
     assert figure_from_quotes("以过程性信息为由拒绝公开的申请有几件?", parsed, [row]) is None
     prose = Citation(source="r.txt", report="r", section="一", quote="属于过程性信息的申请2件", start=0, end=12)
     assert figure_from_quotes("以过程性信息为由拒绝公开的申请有几件?", parsed, [prose])[0] == 2
+
+
+@pytest.mark.parametrize(("q", "phrase", "sub"), [
+    ("区经发局2022年主动公开的信息中科教文体卫生类有多少条?", "主动公开的信息", "科教文体卫生"),
+    ("区财政金融局2017年主动公开的信息里,关于政府集中采购目录、标准和执行情况的有多少条?", "主动公开的信息",
+     "政府集中采购目录、标准和执行"),
+    ("海陵区2017年收到的申请中,网络申请有多少件?", "收到的申请", "网络申请"),
+    ("海陵区2017年收到多少件申请?", "收到", ""),
+])
+def test_asked_subset(q: str, phrase: str, sub: str) -> None:
+    from assistant.compose import asked_subset
+
+    assert asked_subset(q, SimpleNamespace(metrics=[SimpleNamespace(phrase=phrase)])) == sub
+
+
+def test_a_whole_is_no_answer_to_its_part() -> None:
+    q = "某局2024年主动公开的信息中科教文体卫生类有多少条?"
+    parsed = SimpleNamespace(operation="lookup", metrics=[SimpleNamespace(phrase="主动公开的信息")], report_ids=[1])
+    total = _row(121, "条")
+    ans = compose_figure_answer(q, parsed, SimpleNamespace(operation="lookup", roles=[]), [total], None, [])
+    assert not ans.found and ans.value is None and "科教文体卫生" in ans.answer
