@@ -225,9 +225,8 @@ class Assistant:
         from assistant.compose import closest_citation
         from index.vectors import SearchFilters
 
-        cited = {c.report_id for c in ans.citations if c.report_id is not None} | {
-            r.id for r in self.reports() if r.source in {c.source for c in ans.citations}}
-        missing = [r for r in self.reports() if r.id in parsed.report_ids and r.id not in cited]
+        sources = {c.source for c in ans.citations}
+        missing = [r for r in self.reports() if r.id in parsed.report_ids and r.source not in sources]
         if not missing or self._space_problem():
             return
         names = []

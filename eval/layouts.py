@@ -11,7 +11,6 @@ import argparse
 import json
 import sys
 from collections import Counter, defaultdict
-from pathlib import Path
 
 from index.pipeline import build_report, expand_paths
 

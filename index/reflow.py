@@ -106,7 +106,7 @@ def _level2(s: str, lo: int, hi: int, skip: list[tuple[int, int]]) -> list[int]:
         elif v == 1 and out:  # a new list restarts under a later paragraph
             out.append(m.start())
             expect = 2
-    return out if len(out) >= 1 else []
+    return out
 
 
 @dataclass

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import combinations
 
 from index.models import Cell, Section, Table
 from index.numbers import UNITS, parse_number

@@ -13,8 +13,7 @@ import re
 from index.metadata.body import choose_body, from_signature, from_title
 from index.metadata.dates import DATE_LINE, arabic_years, publish_date, stat_year
 from index.metadata.header import header_fields
-from index.metadata.places import (PLACE_SUFFIX, fuller_place, is_department, level_of, place_names, place_of,
-                                   place_units)
+from index.metadata.places import PLACE_SUFFIX, fuller_place, level_of, place_names, place_of, place_units
 from index.metadata.spam import is_spam, remove_spam
 from index.metadata.title import choose_title, find_title_line
 from index.metadata.vocab import vocab
@@ -46,7 +45,7 @@ def _spam_free_title(title: str, body: str) -> str:
     return (body + rest) if body and m and is_spam(title[: m.start()]) else remove_spam(title)
 
 
-def _aliases(body: str, region: str, place: str, title_body: str, how: str) -> list[str]:
+def _aliases(body: str, region: str, place: str, title_body: str) -> list[str]:
     """Other names of this body, all specific to it: never a generic department name on its own
     (交通运输局), and a bare place only for the place's own government."""
     aliases: list[str] = []
@@ -86,7 +85,7 @@ def extract_metadata(text: str, source: str, fields: dict[str, str] | None = Non
 
     known = place_names(text[:6000])
     publisher = head.get("publisher") or html.get("publisher", "")
-    body, how = choose_body(remove_spam(title) if is_spam(title) else title, publisher, text, known)
+    body, _how = choose_body(remove_spam(title) if is_spam(title) else title, publisher, text, known)
 
     place = place_of(body) if body else ""
     region = fuller_place(place, text, known) if place else ""
@@ -108,5 +107,5 @@ def extract_metadata(text: str, source: str, fields: dict[str, str] | None = Non
         level=level_of(body, region),
         year=year,
         publish_date=published,
-        aliases=_aliases(body, region, place, from_title(title), how),
+        aliases=_aliases(body, region, place, from_title(title)),
     )

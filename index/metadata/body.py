@@ -13,7 +13,7 @@ import re
 from collections import Counter
 
 from index.metadata.dates import DATE, iso
-from index.metadata.places import GENERIC_PLACES, HAN, ORG_SUFFIX, PLACE_SUFFIX, ends_like_body, place_of
+from index.metadata.places import GENERIC_PLACES, HAN, ends_like_body, place_of
 from index.metadata.spam import is_spam
 from index.metadata.vocab import vocab
 
@@ -128,4 +128,4 @@ def choose_body(title: str, publisher: str, text: str, known: Counter[str]) -> t
     return (dept, "inferred") if dept else ("", "")
 
 
-__all__ = ["choose_body", "from_signature", "from_title", "normalize_name", "ORG_SUFFIX", "PLACE_SUFFIX"]
+__all__ = ["choose_body", "from_signature", "from_title", "normalize_name"]

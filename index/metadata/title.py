@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 
 from index.metadata.vocab import header_label_re
+from index.sections import looks_like_heading
 
 TITLE_WORDS = ("报告", "年报", "工作情况", "工作总结")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s*")
 _BREADCRUMB = re.compile(r"当前(?:位置|页面)|您现在的位置|所在位置|首页\s*(?:>|>>|»|/|\s)|>>|»")
-_SECTION_HEAD = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.]|\([一二三四五六七八九十]+\)|\d{1,2}\s*[、.](?!\d)|第[一二三四五六七八九十]+部分)")
 _TRUNCATED = re.compile(r"(?:\.\.\.|…+|\.{2,})\s*$")
 _SITE_SPLIT = re.compile(r"\s*(?:[_|｜]|-{1,2}|—+)\s*")
 
@@ -25,7 +25,7 @@ def clean(s: str) -> str:
 
 def reads_like_title(s: str) -> bool:
     s = clean(s)
-    if not 6 <= len(s) <= 90 or _BREADCRUMB.search(s) or _SECTION_HEAD.match(s):
+    if not 6 <= len(s) <= 90 or _BREADCRUMB.search(s) or looks_like_heading(s):
         return False
     if header_label_re().match(s):
         return False
@@ -63,7 +63,7 @@ def find_title_line(lines: list[str], window: int = 25, skip: set[int] | None = 
             continue
         if reads_like_title(s):
             return i
-        if fallback is None and len(s) >= 4 and not _SECTION_HEAD.match(s) and not re.fullmatch(r"[=\-—*#\s正文]+", s):
+        if fallback is None and len(s) >= 4 and not looks_like_heading(s) and not re.fullmatch(r"[=\-—*#\s正文]+", s):
             fallback = i
     return fallback
 
