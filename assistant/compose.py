@@ -11,6 +11,11 @@ from collections import OrderedDict
 from assistant.answers import Answer, Citation, Conflict
 
 
+# A figure no catalogue metric names, found by a word of its quote: the label matcher has the last word.
+BY_QUOTE_WORDS = "found by a word of the quote, not by a catalogue metric"
+_CATALOGUE_FREE = ("prose:", "table:")
+
+
 def _fmt(v: float | None) -> str:
     if v is None:
         return ""
@@ -159,7 +164,8 @@ def compose_figure_answer(question, parsed, plan, facts, catalogue, refs) -> Ans
                 f"{_fmt(best.value)}{best.unit}(总数,不是所问的部分)。")
         return Answer(question=question, answer=text, route="sql", found=False, citations=cits[:1],
                       notes=["the asked part of a whole was not found"])
-    if best.metric_id.startswith("prose:"):
+    by_words = not best.metric_id.startswith(_CATALOGUE_FREE) or None
+    if best.metric_id.startswith(_CATALOGUE_FREE):
         # No catalogue name for it: the report's own words say what the figure is.
         text = f"{_who(best)}:据报告原文「{best.quote}」,数字为{_fmt(best.value)}{best.unit}。"
     else:
@@ -172,7 +178,7 @@ def compose_figure_answer(question, parsed, plan, facts, catalogue, refs) -> Ans
     if again:
         cits = [cits[0]] + [f.citation() for f in again] + cits[1:]
     return Answer(question=question, answer=text, route="sql", value=best.value, unit=best.unit or None,
-                  citations=cits, conflicts=conflicts)
+                  citations=cits, conflicts=conflicts, notes=[] if by_words else [BY_QUOTE_WORDS])
 
 
 def _cite_restated(ans: Answer, slots) -> Answer:  # noqa: ANN001

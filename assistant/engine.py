@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 
 from assistant.answers import Answer, Citation, Conflict
+from assistant.compose import BY_QUOTE_WORDS
 from index.models import Report
 from index.settings import Settings
 from index.sqlstore import PATH_SEP, ReportRow, SQLStore
@@ -39,6 +40,7 @@ class FactRow:
     row_label: str
     col_label: str
     conflict: bool
+    label: str = ""  # the report's words naming the quantity (index/models.py Fact.label)
     part: int = 0  # which asked item this row answers (-1: matched by label words only)
 
     def citation(self) -> Citation:
@@ -49,6 +51,11 @@ class FactRow:
 
 _UNCERTAIN_NOTE = "报告表中"
 _OPERAND_MISSING = "an operand of the computation was not found"
+_MISSING_REPORTS = "的报告中没有找到这个数字"
+# Facts read for matching by label: every fact of the asked reports (a template report has ~200).
+FACTS_PER_MATCH = 20_000
+# A catalogue figure within this much of the label match's best score counts as agreeing with it.
+AGREE_MARGIN = 0.15
 
 
 def fmt_num(v: float) -> str:
@@ -71,6 +78,8 @@ class Assistant:
         self._lock = threading.RLock()
         self._sessions: dict[str, object] = {}
         self._refs = None
+        self._weights = None
+        self._semantic = None
         self._findings: dict[int, list] = {}
         self._space_checked: str | None = None
         self._indexer.on_change.append(self._invalidate)
@@ -82,6 +91,7 @@ class Assistant:
 
     def _invalidate(self) -> None:
         self._refs = None
+        self._weights = None
         self._space_checked = None
         self._findings = {}
 
@@ -150,6 +160,35 @@ class Assistant:
         answer: Answer | None = None
         if r in ("sql", "both"):
             answer = self._answer_sql(question, parsed)
+        if answer is not None and answer.found and answer.value is not None and parsed.is_figure_question:
+            answer = self._checked(question, parsed, answer)
+        if len(parsed.report_ids) >= 2 and parsed.is_figure_question and r != "text" \
+                and _across_op(parsed) in ("difference", "max", "min"):
+            across = self._match_across(question, parsed)
+            if across is not None:
+                complete = answer is not None and answer.found and answer.value is not None \
+                    and not any(_MISSING_REPORTS in n for n in answer.notes)
+                if across.found and not (complete and abs(answer.value - across.value) < 1e-9):
+                    return across
+                if not across.found and not complete:
+                    return across
+                if complete:
+                    return answer
+        uncertain = answer is not None and any(n.startswith(_UNCERTAIN_NOTE) for n in answer.notes)
+        if parsed.is_figure_question and r != "text" and not uncertain and (
+                answer is None or not answer.found or _OPERAND_MISSING in answer.notes):
+            # Not a catalogue figure (or an item of the computation is not): matched by the report's
+            # own words for it, or "not found" with what was looked for and the closest candidates.
+            matched = self._answer_matched(question, parsed)
+            if matched is not None:
+                if not matched.found:
+                    closest = self._answer_text(question, parsed, figure=False)
+                    for c in closest.citations[:2]:
+                        c.kind = "closest"
+                        matched.citations.append(c)
+                    matched.notes = (answer.notes if answer is not None else []) + matched.notes
+                matched.route = r
+                return matched
         if answer is not None and _OPERAND_MISSING in answer.notes:
             # A computation with an operand missing stays "not found"; the passages closest to the
             # question are shown, never a figure read out of them.
@@ -159,7 +198,8 @@ class Assistant:
                 answer.citations.append(c)
             return answer
         if answer is None or not answer.found:
-            text_answer = self._answer_text(question, parsed, figure=r != "text")
+            # A figure is read from facts (SQL or label match), never out of a retrieved passage.
+            text_answer = self._answer_text(question, parsed, figure=r != "text" and not parsed.is_figure_question)
             if answer is not None and answer.notes:
                 text_answer.notes = answer.notes + text_answer.notes
             if answer is None or text_answer.found:
@@ -170,6 +210,139 @@ class Assistant:
         if answer.route == "none":
             answer.route = r
         return answer
+
+    @property
+    def semantic(self):  # noqa: ANN201
+        """The embedding signal of label matching (None when the folder's vectors are in another space)."""
+        from assistant.match.semantic import Semantic
+
+        if self._semantic is None and not self._space_problem():
+            self._semantic = Semantic(self._indexer.embedder)
+        return self._semantic
+
+    def _label_weights(self):  # noqa: ANN202
+        """Word weights over every fact label in the store (rebuilt after each ingest or delete)."""
+        from sqlalchemy import select
+
+        from assistant.match import Weights
+        from assistant.match.score import SEP
+        from index.sqlstore import facts
+
+        if self._weights is None:
+            with self.sql.engine.connect() as conn:
+                rows = conn.execute(select(facts.c.label, facts.c.row_label, facts.c.col_label)).fetchall()
+            self._weights = Weights([lab or SEP.join(x for x in (r, c) if x) for lab, r, c in rows])
+        return self._weights
+
+    def _checked(self, question: str, parsed, answer: Answer) -> Answer:  # noqa: ANN001
+        """A catalogue lookup checked against the label match of the same report: kept when the
+        label match agrees (or ranks the catalogue's figure near its best); replaced by the label match
+        when that is confident and the catalogue's figure is nowhere near it."""
+        if len(parsed.report_ids) != 1:
+            return answer
+        if parsed.operation == "percent":
+            # A share the report states is checked against its own operands: computed from the two
+            # figures the question names when both are found (the stated share is often rounded).
+            matched, _ = self._match(question, parsed)
+            return matched if matched is not None and matched.found else answer
+        if parsed.operation in ("sum", "difference", "compare"):
+            # Each item found by its own words, or the computation is not given: a catalogue operand
+            # that only resembles the item ("收到申请数" for 依申请公开的信息) makes a wrong result.
+            matched, _ = self._match(question, parsed)
+            if matched is None or matched.found:
+                return matched or answer
+            exact = [m for m in parsed.metrics if m.score >= 1.0]
+            return answer if len(exact) >= 2 else matched
+        if parsed.operation not in ("lookup", "none"):
+            return answer
+        matched, resolutions = self._match(question, parsed)
+        if matched is None or len(resolutions) != 1 or not resolutions[0].ranked:
+            return answer
+        if not parsed.metrics or BY_QUOTE_WORDS in answer.notes:
+            # No catalogue metric named: the SQL row was found by a word of its quote, which is no
+            # better than the label match; the label match (or its "not found") stands.
+            return matched
+        res = resolutions[0]
+        top = res.ranked[0].score
+        near = [s for s in res.ranked if s.score >= top - AGREE_MARGIN]
+        if any(abs(s.fact.value - answer.value) < 1e-9 for s in near):
+            return answer
+        if matched.found:
+            matched.notes.append("the catalogue's figure was not what the question's words name; answered by label")
+            return matched
+        return answer
+
+    def _match_across(self, question: str, parsed) -> Answer | None:  # noqa: ANN001
+        """One quantity compared over the asked reports, found in each by label."""
+        from assistant.guard import SQLRefused
+        from assistant.match import asked_class, resolve
+        from assistant.match.answer import compose_across
+        from assistant.match.phrase import split_across
+        from assistant.sqlgen import facts_of_reports
+
+        item = split_across(parsed.text, parsed.body_mentions)
+        if not item:
+            return None
+        try:
+            sql, _, _, facts = self._run(facts_of_reports(parsed.report_ids), row_limit=FACTS_PER_MATCH)
+        except SQLRefused:
+            return None
+        refs = {r.id: r for r in self.report_refs()}
+        ids = [i for i in parsed.report_ids if i in refs]
+        if parsed.years and len({refs[i].year for i in ids}) == len(ids):  # in the order the question names the years
+            ids.sort(key=lambda i: parsed.years.index(refs[i].year) if refs[i].year in parsed.years else 99)
+        weight, cls = self._label_weights(), asked_class(question, parsed.unit_hint)
+        per = [(refs[i], resolve(item, [f for f in facts if f.report_id == i], weight, parsed.unit_hint, cls,
+                                 semantic=self.semantic)) for i in ids]
+        op = _across_op(parsed)
+        if op == "difference" and len(per) != 2:
+            return None
+        ans = compose_across(question, op, per)
+        ans.sql = sql
+        return ans
+
+    def _answer_matched(self, question: str, parsed) -> Answer | None:  # noqa: ANN001
+        return self._match(question, parsed)[0]
+
+    def _match(self, question: str, parsed) -> tuple[Answer | None, list]:  # noqa: ANN001
+        """The asked figure (or each item of the asked computation) found among all facts of the one asked
+        report by label; None when the question is not about one report."""
+        from assistant.guard import SQLRefused
+        from assistant.match import asked_class, compose, resolve, split_items
+        from assistant.sqlgen import facts_of_reports
+
+        if len(parsed.report_ids) != 1:
+            return None, []
+        op = {"compare": "difference"}.get(parsed.operation, parsed.operation)
+        if op not in ("lookup", "none", "sum", "difference", "percent"):
+            return None, []
+        text = parsed.text
+        if parsed.is_claim:  # the claim as the figure question it makes (its number replaced by 多少)
+            from assistant.claims import parse_claim
+            text = parse_claim(text).question
+        items = split_items(text, parsed.body_mentions, op)
+        try:
+            sql, cols, rows, facts = self._run(facts_of_reports(parsed.report_ids), row_limit=FACTS_PER_MATCH)
+        except SQLRefused:
+            return None, []
+        weight = self._label_weights()
+        resolutions = []
+        for k, item in enumerate(items.items):
+            if items.op == "percent":
+                pool = [f for f in facts if f.unit != "%"]
+                res = resolve(item, pool, weight, context=items.context if k == 0 else "",
+                              stated=items.stated.get(k), semantic=self.semantic)
+            else:
+                res = resolve(item, facts, weight, parsed.unit_hint, asked_class(question, parsed.unit_hint),
+                              context=items.context, stated=items.stated.get(k), semantic=self.semantic)
+            resolutions.append(res)
+        ans = compose(question, items, resolutions)
+        ans.sql = sql
+        ans.cells = [dict(zip(cols, row)) for f, row in zip(facts, rows)
+                     if any(r.best is not None and r.best.fact.fact_id == f.fact_id for r in resolutions)]
+        if ans.found:
+            self._attach_findings(ans)
+        return ans, resolutions
 
     # -- claims and audit -----------------------------------------------------------------
     def check(self, claim: str):  # noqa: ANN201
@@ -236,7 +409,7 @@ class Assistant:
             best = self.retriever.best_sentences(question, passages, n=1) if passages else []
             if best:
                 ans.citations.append(closest_citation(best[0], r.meta.title))
-        note = f"{'、'.join(names)}的报告中没有找到这个数字(已附最接近的原文),以上比较不含这些年份"
+        note = f"{'、'.join(names)}{_MISSING_REPORTS}(已附最接近的原文),以上比较不含这些年份"
         ans.notes.append(note)
         ans.answer += f"注意:{note}。"
 
@@ -274,17 +447,18 @@ class Assistant:
         self._attach_findings(ans)
         return ans
 
-    def _run(self, plan_sql: str) -> tuple[str, list[str], list[tuple], list[FactRow]]:
+    def _run(self, plan_sql: str, row_limit: int | None = None) -> tuple[str, list[str], list[tuple], list[FactRow]]:
         """Guard, transpile where needed, and run one plan read-only: (the SQL run, columns, rows, facts)."""
         from assistant.guard import allowed_schema, guard_sql, run_readonly
 
-        sql = guard_sql(plan_sql, allowed_schema(self.sql))
+        sql = guard_sql(plan_sql, allowed_schema(self.sql), row_limit=row_limit or self.settings.sql_row_limit)
         # The guard parses and checks SQLite SQL; on PostgreSQL the checked statement is then
         # transpiled by sqlglot (quoting, LIKE, NULL ordering), never the raw plan.
         if self.sql.engine.dialect.name == "postgresql":
             from assistant.sqlgen import to_postgres
             sql = to_postgres(sql)
-        cols, rows = run_readonly(self.sql.readonly, sql, self.settings.sql_row_limit, self.settings.sql_time_limit_s)
+        cols, rows = run_readonly(self.sql.readonly, sql, row_limit or self.settings.sql_row_limit,
+                                  self.settings.sql_time_limit_s)
         facts = [FactRow(**{k: v for k, v in zip(cols, row) if k in FactRow.__dataclass_fields__}) for row in rows]
         return sql, cols, rows, facts
 
@@ -340,6 +514,11 @@ class Assistant:
                 # prose-vs-table disagreements already come from the facts themselves
                 if f.rule == "prose_vs_table" or not any((c.report_id, c.start, c.end) in spans for c in f.citations):
                     continue
+                # a share is about its part: a note on another item of the same list ("计划总结类2条占2%") does
+                # not belong to an answer that only shares the list's total
+                subject = f.citations[0] if f.rule == "percentage" and f.citations else None
+                if subject is not None and (subject.report_id, subject.start, subject.end) not in spans:
+                    continue
                 nums = [float(v) for v in f.values.values() if isinstance(v, (int, float)) and not isinstance(v, bool)]
                 ans.conflicts.append(Conflict(metric=f.rule, values=nums, citations=list(f.citations),
                                               note=f.message, kind="audit"))
@@ -379,6 +558,16 @@ class Assistant:
         sentences = self.retriever.best_sentences(question, passages, n=3) if passages else []
         titles = {r.id: r.title for r in self.report_refs()}
         return compose_text_answer(question, parsed, passages, sentences, titles, figure=figure)
+
+
+def _across_op(parsed) -> str:  # noqa: ANN001
+    """How a question over several reports compares them: difference (X年比Y年多多少), max or min."""
+    import re
+
+    if parsed.operation in ("difference", "compare") or (
+            len(parsed.years) >= 2 and re.search(r"比.{0,12}?(多|少|增加|减少|增长|下降)", parsed.text)):
+        return "difference"
+    return parsed.operation
 
 
 def check_scope(question: str, parsed, refs) -> Answer | None:  # noqa: ANN001

@@ -74,6 +74,7 @@ _FACT_COLUMNS: list[tuple[exp.Expression, str]] = [
     (_f("dimension"), "dimension"), (_f("value"), "value"), (_f("unit"), "unit"), (_f("source"), "origin"),
     (_f("section_path"), "section_path"), (_f("quote"), "quote"), (_f("start"), "start"), (_f("end"), "end"),
     (_f("row_label"), "row_label"), (_f("col_label"), "col_label"), (_f("conflict"), "conflict"),
+    (_f("label"), "label"),
 ]
 
 
@@ -264,3 +265,18 @@ def to_postgres(sql: str) -> str:
 
 __all__ = ["SQLPlan", "build_sql", "metric_condition", "exact_condition", "item_condition", "label_condition",
            "label_score", "to_postgres", "by_parts_of", "PROSE_PREFIX"]
+
+
+def facts_of_reports(report_ids: list[int], row_limit: int = 20_000) -> str:
+    """Every fact of the given reports, for matching by label (assistant/match/)."""
+    columns = [exp.alias_(e, a, quoted=False) for e, a in _FACT_COLUMNS]
+    query = (sqlglot.select(*columns, copy=False)
+             .from_(exp.table_("facts", alias="f"), copy=False)
+             .join(exp.table_("reports", alias="r"), on=_r("id").eq(_f("report_id")), copy=False)
+             .where(_all([_r("complete"), _f("report_id").isin(*[_n(i) for i in report_ids])]), copy=False)
+             .order_by(exp.Ordered(this=_f("report_id")), exp.Ordered(this=_f("start")), copy=False)
+             .limit(row_limit, copy=False))
+    return query.sql(dialect="sqlite")
+
+
+__all__ += ["facts_of_reports"]

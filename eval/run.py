@@ -236,6 +236,10 @@ def summarize(items: list[ScoredItem]) -> dict:
         "text_section_hit5": _rate(i.section_hit5 for i in text),
         "fabricated_numbers": sum(len(i.fabricated) for i in items),
         "items_with_fabricated_numbers": sum(1 for i in items if i.fabricated),
+        # Conflict notes: on every gold conflict item, and on as few other figure answers as possible
+        # (a note that compares different quantities is noise a journalist learns to ignore).
+        "conflict_recall": _rate(bool(i.conflicts) for i in items if i.kind == "conflict"),
+        "conflict_unasked_rate": _rate(bool(i.conflicts) for i in numeric if i.kind != "conflict"),
         "claim_check_available": claim_available,
         "claim_accuracy": _rate(i.claim_ok for i in claims) if claim_available else None,
         "n_claims": len(claims),
@@ -307,6 +311,8 @@ SUMMARY_ROWS = (
     ("text_section_hit1", "Text section hit@1"),
     ("text_section_hit5", "Text section hit@5"),
     ("claim_accuracy", "Claim accuracy"),
+    ("conflict_recall", "Conflict noted (gold conflicts)"),
+    ("conflict_unasked_rate", "Conflict notes elsewhere"),
     ("fabricated_numbers", "Fabricated numbers (target 0)"),
 )
 
@@ -429,8 +435,11 @@ def write_outputs(report: EvalReport, out_dir: Path) -> None:
 
 def threshold_failures(summary: dict, min_numeric: float | None = None, min_citation: float | None = None,
                        max_fabricated: int | None = None, min_section: float | None = None,
-                       max_wrong: float | None = None) -> list[str]:
+                       max_wrong: float | None = None, max_unasked_conflicts: float | None = None) -> list[str]:
     fails = []
+    unasked = summary.get("conflict_unasked_rate")
+    if max_unasked_conflicts is not None and unasked is not None and unasked > max_unasked_conflicts:
+        fails.append(f"conflict notes on answers without a conflict {_fmt(unasked)} > {max_unasked_conflicts:.1%}")
     sec = summary.get("citation_section_any")
     if min_section is not None and (sec is None or sec < min_section):
         fails.append(f"cited section accuracy {_fmt(sec)} < {min_section:.1%}")
@@ -453,7 +462,8 @@ def run_cli(gold: str | Path, data_dir: str | Path | None = None, as_json: bool 
             out_dir: str | Path | None = None, min_numeric: float | None = None,
             min_citation: float | None = None, max_fabricated: int | None = None,
             limit: int | None = None, assistant: Any = None, api: str | None = None,
-            min_section: float | None = None, max_wrong: float | None = None) -> int:
+            min_section: float | None = None, max_wrong: float | None = None,
+            max_unasked_conflicts: float | None = None) -> int:
     """Run, print, and return 0, or 1 when a threshold is missed, or 2 when the gold is unusable.
 
     ``assistant`` is for callers that already hold one; by default it is built from settings.
@@ -480,7 +490,8 @@ def run_cli(gold: str | Path, data_dir: str | Path | None = None, as_json: bool 
             assistant.close()
             return 2
     report = run_eval(gold, assistant, out_dir=out_dir, limit=limit)
-    fails = threshold_failures(report.summary, min_numeric, min_citation, max_fabricated, min_section, max_wrong)
+    fails = threshold_failures(report.summary, min_numeric, min_citation, max_fabricated, min_section, max_wrong,
+                               max_unasked_conflicts)
     if as_json:
         print(json.dumps({"summary": report.summary, "threshold_failures": fails}, ensure_ascii=False, indent=2))
     else:

@@ -9,14 +9,19 @@ gives X = 0.  Unmatched prose figures keep their words as metric "prose:<label>"
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from itertools import accumulate
 
-from index.metrics import Catalogue, Resolved, normalize_label
+from index.metrics import Catalogue, Resolved, normalize_label, strip_fillers
 from index.models import Fact, Section, Table
 from index.numbers import find_numbers
 from index.tables import CUMULATIVE_COL, SEP, _section_path
+
+# Facts of a table cell no catalogue metric covers: "table:<row label>", dimension = column label.
+TABLE_PREFIX = "table:"
+PROSE_PREFIX = "prose:"
 
 _COUNT_UNITS = {"件", "条", "项", "个", "次", "人次", "件次", "户", "家", "万元", "亿元", "元", "%", "人", "个工作日",
                 "工作日", "天", "期", "篇", "批次", "名", "份", "场", "封", "所", "处", "位", "台", "张", "期次",
@@ -33,8 +38,17 @@ def _cell_facts(t: Table, cat: Catalogue) -> list[Fact]:
     for c in t.cells:
         if c.value is None:
             continue  # an unsplit digit run: nothing we can state
+        label = SEP.join(x for x in (t.title, c.row_label, c.col_label) if x)
         r = _resolve_cell(t, c.row_label, c.col_label, cat, c.unit)
         if r is None:
+            # Not a catalogue metric: still a figure people ask about, found by its labels.
+            last = normalize_label(c.row_label.split(SEP)[-1]) if c.row_label else ""
+            if not last or c.unit == "%" and not c.col_label:
+                continue
+            out.append(Fact(metric=TABLE_PREFIX + last[:48], dimension=normalize_label(c.col_label)[:48],
+                            value=c.value, unit=c.unit or "", source="table", section_path=t.section_path,
+                            quote=c.raw, start=c.start, end=c.end, table_ord=t.ord, row_label=c.row_label,
+                            col_label=c.col_label, label=label))
             continue
         metric, dim = r
         if c.col_label == CUMULATIVE_COL:  # the pre-2019 统计表's running total since records began
@@ -44,7 +58,7 @@ def _cell_facts(t: Table, cat: Catalogue) -> list[Fact]:
             dim = f"{dim} 占比".strip()
         out.append(Fact(metric=metric.id, dimension=dim, value=c.value, unit=unit or "", source="table",
                         section_path=t.section_path, quote=c.raw, start=c.start, end=c.end, table_ord=t.ord,
-                        row_label=c.row_label, col_label=c.col_label))
+                        row_label=c.row_label, col_label=c.col_label, label=label))
     return out
 
 
@@ -105,6 +119,13 @@ def _clean_label(s: str) -> str:
     return s
 
 
+# Words that open an enumeration of the figure just named ("共制发487条,其中主动公开117条(涵盖…)"):
+# Chinese connectives of the national template's prose ("其中") and of the reports' lists.
+_OPENS = re.compile(r"(?:(?:其中|涵盖|包括|包含|分别为|分别是)[::,,]?)+")
+
+# "X中," / "X里," as a clause of its own frames the figures after it as parts of X.
+_FRAME = re.compile(r"(?:在)?([\u4e00-\u9fff“”]{2,20}?)(?:之中|当中|中|里)")
+
 _CATEGORY = re.compile(r"(?:发布|公开)([\u4e00-\u9fff]{2,8}?类)信息")
 
 
@@ -117,19 +138,30 @@ def _prose_facts(text: str, sections: list[Section], tables: list[Table], cat: C
     skip = [(t.start, t.end) for t in tables]
     out: list[Fact] = []
     subject: Resolved | None = None  # what "其中" breakdowns belong to
+    previous = ""  # the naming words of the previous sentence's last figure
     for sa, sb in _sentences(text, skip):
         qizhong = bool(re.match(r"\s*其中", text[sa:sb]))
         if not qizhong:
             subject = None  # a 其中 sentence continues the previous sentence's subject
         last: Fact | None = None
+        # What an enumeration (其中 / 涵盖 / 包括 …) breaks down: the figure named just before it.
+        whole = previous if qizhong else ""
+        outer: str | None = None  # the enumeration a bracketed sub-list interrupts
         last_clause_had_number = False
         prev_clause = ""
+        pending = ""
         for ba, bb in _clauses(text, sa, sb, ",;:"):
             out += _zero_facts(text, ba, bb, sections, cat)
         for ca, cb in _clauses(text, sa, sb):
             clause = text[ca:cb]
             nums = [n for n in find_numbers(clause) if n.unit in _COUNT_UNITS
                     and not clause[max(0, n.start - 1):n.start] == "第"]
+            nums = sorted(nums + _implied_unit(text, clause, ca, sb), key=lambda n: n.start)
+            if not nums and last is not None and _OPENS.fullmatch(clause.strip()):
+                whole = last.label.split(SEP)[-1]  # "…487条,其中,主动公开…": the opener is a clause of its own
+            frame = _FRAME.fullmatch(clause.strip()) if not nums else None
+            if frame:  # "主动公开的信息中,规范性文件类5条…": what follows breaks that down
+                whole = normalize_label(frame.group(1)) or whole
             if re.match(r"\s*其中", clause):
                 qizhong = True
             elif not nums:
@@ -146,16 +178,17 @@ def _prose_facts(text: str, sections: list[Section], tables: list[Table], cat: C
                 if n.unit == "%" and _RATE.fullmatch(nb):
                     # "办结率99.8%", "群众满意率95.1%": a named rate is its own figure, not a share of
                     # the previous one; its word is what people ask for ("满意率是多少").
-                    out.append(Fact(f"prose:{nb}", "", n.value, "%", "prose", spath, clause, ca, cb))
+                    out.append(Fact(f"prose:{nb}", "", n.value, "%", "prose", spath, clause, ca, cb, label=nb))
                     continue
                 if n.unit == "%" and _SHARE.search(before) and len(nb) <= 6:
                     if last is not None and last_clause_had_number:
                         dim = f"{last.dimension} 占比".strip() if not last.metric.startswith("prose:") else "占比"
-                        out.append(Fact(last.metric, dim, n.value, "%", "prose", spath, clause, ca, cb))
+                        out.append(Fact(last.metric, dim, n.value, "%", "prose", spath, clause, ca, cb,
+                                        label=f"{last.label} 占比"))
                         continue
                     if normalize_label(prev_clause):  # "集中在征地拆迁方面,占总量的65.2%"
                         out.append(Fact(f"prose:{normalize_label(prev_clause)}", "占比", n.value, "%", "prose",
-                                        spath, clause, ca, cb))
+                                        spath, clause, ca, cb, label=f"{normalize_label(prev_clause)} 占比"))
                         continue
                 ctx = [subject.metric.name] if subject else []
                 if last is not None and not last.metric.startswith("prose:"):
@@ -178,11 +211,64 @@ def _prose_facts(text: str, sections: list[Section], tables: list[Table], cat: C
                     if not label:
                         continue
                     metric, dim = f"prose:{label}", ""
-                f = Fact(metric, dim, n.value, n.unit or "", "prose", spath, clause, ca, cb)
+                opener = _OPENS.search(before)
+                if opener:
+                    if re.search(r"[((]", before[:opener.start()]):  # "117条(涵盖…)": only inside the brackets
+                        outer = whole
+                    whole = last.label.split(SEP)[-1] if last is not None else previous
+                    nb = normalize_label(before[opener.end():]) or nb
+                # "选认47名区级科技特派员": a verb before the figure, its noun after it.
+                nb = normalize_label(re.sub(r"^(?:19|20)\d{2}年度?", "", nb)) or nb
+                name = nb if len(nb) >= 3 or (len(nb) == 2 and not after) else normalize_label(before + after) or nb
+                if k == 0 and pending and not last_clause_had_number and "等" not in before:
+                    name = normalize_label(f"{pending}、{before}") or name  # "制作、获取政府信息总数"
+                noun = _noun_after(after)
+                core = strip_fillers(re.sub(r"^(?:19|20)\d{2}年度?", "", nb))
+                if noun and name != normalize_label(before + after) and (
+                        len(core) <= 2 or re.search(r"(共计|合计|累计|总计|共|达到|达)$", before)):
+                    name = f"{name if len(core) > 2 else core}{noun}"  # "共计448项权力内容": the noun names it
+                if not name and last is not None:
+                    name = last.label.split(SEP)[-1]
+                within = whole if whole and whole != name else ""
+                f = Fact(metric, dim, n.value, n.unit or "", "prose", spath, clause, ca, cb,
+                         label=SEP.join(x for x in (within, name) if x))
                 out.append(f)
                 last = f
             last_clause_had_number = bool(nums)
             prev_clause = clause
+            if outer is not None and re.search(r"[))]", clause):  # the bracketed breakdown has ended
+                whole, outer = outer, None
+            # Number-less clauses joined by 、 name the next figure together ("环境保护、公共卫生、…类信息10条").
+            if nums or text[cb:cb + 1] != "、" or len(clause) > 12:  # a long clause is no modifier
+                pending = ""
+            else:
+                pending = f"{pending}、{clause}" if pending else clause
+        if last is not None:
+            previous = last.label.split(SEP)[-1]
+    return out
+
+
+def _noun_after(after: str) -> str:
+    """The noun a figure's measure word governs ("448项权力内容进行逐一梳理" -> 权力内容), or ""."""
+    after = re.sub(r"[((][^()()]*[))]", "", after or "")
+    if not after or after[0] in "((":
+        return ""
+    head = re.split(r"进行|并|的|等|被|已|得到|[,,。;;((]", after)[0][:12]
+    return head if len(head) >= 2 and re.match(r"[\u4e00-\u9fff]", head) else ""
+
+
+def _implied_unit(text: str, clause: str, ca: int, sb: int) -> list:
+    """A bare count named by a 数 label takes the unit of the next figure of its list
+    ("其中主动公开信息数169,依申请公开信息数317条" -> 169 条)."""
+    out = []
+    for n in find_numbers(clause):
+        if n.unit or n.value != int(n.value) or not re.search(r"数$", clause[:n.start]):
+            continue
+        if 1900 <= n.value <= 2100 and clause[n.end:n.end + 1] == "年":
+            continue
+        follow = [m for m in find_numbers(text[ca + n.end:sb]) if m.unit in _COUNT_UNITS and m.unit != "%"]
+        if follow:
+            out.append(replace(n, unit=follow[0].unit))
     return out
 
 
@@ -202,7 +288,8 @@ def _zero_facts(text: str, ca: int, cb: int, sections: list[Section], cat: Catal
         if metric.id in seen:
             continue
         seen.add(metric.id)
-        out.append(Fact(metric.id, "", 0.0, metric.unit, "prose", _section_path(sections, ca), clause, ca, cb))
+        out.append(Fact(metric.id, "", 0.0, metric.unit, "prose", _section_path(sections, ca), clause, ca, cb,
+                        label=metric.name))
     return out
 
 
@@ -222,7 +309,7 @@ def mark_conflicts(facts: list[Fact]) -> list[Fact]:
     repeat a metric for sub-scopes ("共发布2047条 ... 其中在网站发布1880条")."""
     groups: dict[tuple, list[Fact]] = defaultdict(list)
     for f in facts:
-        if f.metric.startswith("prose:"):
+        if f.metric.startswith((PROSE_PREFIX, TABLE_PREFIX)):
             continue
         groups[(f.metric, f.dimension, f.unit == "%")].append(f)
     for fs in groups.values():

@@ -39,6 +39,16 @@ def normalize_label(s: str) -> str:
     return s
 
 
+def strip_fillers(s: str) -> str:
+    """``s`` without the words around a figure that say nothing (截至目前, 已有, 共计 …), "" when
+    nothing else is left (normalize_label keeps such a label whole instead)."""
+    prev = None
+    while prev != s:
+        prev = s
+        s = _TAIL.sub("", _LEAD.sub("", s))
+    return s
+
+
 @dataclass
 class Metric:
     id: str

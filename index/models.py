@@ -98,6 +98,10 @@ class Fact:
     row_label: str = ""
     col_label: str = ""
     conflict: bool = False
+    # The report's own words that name the quantity: a cell's row label path and column label, a prose
+    # figure's naming words ("新浪微博粉丝"), preceded by what a 其中 breakdown belongs to
+    # ("主动公开政府信息 › 政策、规范性文件类信息"). What index-free matching reads (assistant/match/).
+    label: str = ""
 
 
 @dataclass

@@ -140,6 +140,7 @@ facts = SATable(
     Column("row_label", Text, nullable=False, default=""),
     Column("col_label", Text, nullable=False, default=""),
     Column("conflict", Boolean, nullable=False, default=False),
+    Column("label", Text, nullable=False, default=""),  # the report's words naming the quantity
 )
 
 # Facts about the data folder itself (e.g. the embedding space its vectors are in); never queryable.
@@ -208,6 +209,9 @@ class SQLStore:
         if "complete" not in cols:
             with self.engine.begin() as conn:
                 conn.execute(text("ALTER TABLE reports ADD COLUMN complete BOOLEAN NOT NULL DEFAULT TRUE"))
+        if "label" not in {c["name"] for c in inspect(self.engine).get_columns("facts")}:
+            with self.engine.begin() as conn:  # facts written before labels were kept: matched by quote
+                conn.execute(text("ALTER TABLE facts ADD COLUMN label TEXT NOT NULL DEFAULT ''"))
 
     # -- writes --------------------------------------------------------------------------
     def sync_metrics(self, catalogue: list[dict]) -> None:
@@ -273,7 +277,8 @@ class SQLStore:
                     {"report_id": rid, "metric_id": f.metric, "dimension": f.dimension, "value": f.value,
                      "unit": f.unit, "source": f.source, "section_path": PATH_SEP.join(f.section_path),
                      "quote": f.quote, "start": f.start, "end": f.end, "table_ord": f.table_ord,
-                     "row_label": f.row_label, "col_label": f.col_label, "conflict": f.conflict}
+                     "row_label": f.row_label, "col_label": f.col_label, "conflict": f.conflict,
+                     "label": f.label}
                     for f in report.facts])
         report.id = rid
         return rid

@@ -316,3 +316,12 @@ def test_a_spoiled_answer_scores_zero_on_the_real_gold(gold_name):
     assert s["numeric_accuracy"] == 0.0
     assert s["citation_report_accuracy"] < 0.2  # only '*' items without a report list can still pass
     assert s["items_with_fabricated_numbers"] == s["n_items"]
+
+
+def test_conflict_note_rates_are_reported_and_gated(gold_file, capsys):
+    assert er.run_cli(gold_file, assistant=FakeAssistant(), as_json=True) == 0
+    summary = json.loads(capsys.readouterr().out)["summary"]
+    assert 0.0 <= summary["conflict_unasked_rate"] <= 1.0
+    fails = er.threshold_failures({"conflict_unasked_rate": 0.1}, max_unasked_conflicts=0.05)
+    assert fails == ["conflict notes on answers without a conflict 10.0% > 5.0%"]
+    assert er.threshold_failures({"conflict_unasked_rate": 0.04}, max_unasked_conflicts=0.05) == []

@@ -336,3 +336,50 @@ def test_compare_items_named_by_words(question: str, parts: list[str], operation
     p = parse(question)
     assert p.operation == operation
     assert p.parts == parts
+
+
+# -- the cue table (assistant/question/cues.yaml) and the terms data --------------------------------
+
+def _word_lists(node: object, path: str = "") -> list[tuple[str, dict]]:
+    """Every mapping of a data file that holds a word list, with its path."""
+    out: list[tuple[str, dict]] = []
+    if isinstance(node, dict):
+        if any(isinstance(node.get(k), list) for k in ("words", "leads", "tails")):
+            out.append((path, node))
+        for k, v in node.items():
+            out += _word_lists(v, f"{path}.{k}" if path else str(k))
+    return out
+
+
+@pytest.mark.parametrize("name", ["cues.yaml", "terms.yaml"])
+def test_every_word_list_states_its_source(name: str) -> None:
+    from pathlib import Path
+
+    import yaml
+
+    import assistant.question as question_pkg
+
+    data = yaml.safe_load((Path(question_pkg.__file__).parent / name).read_text("utf-8"))
+    lists = _word_lists(data)
+    assert lists
+    for path, node in lists:
+        assert str(node.get("source", "")).strip(), f"{name}: {path} has no source"
+        words = [*node.get("words", []), *node.get("leads", []), *node.get("tails", [])]
+        assert words and all(isinstance(w, str) and w for w in words), path
+
+
+def test_figure_cues_are_the_union_of_the_former_parser_and_router_lists() -> None:
+    from assistant.question.cues import FIGURE, QUALITATIVE
+
+    for c in "个件条项家户人次天年%份期名批场篇位起所封张台处类部种栏":
+        assert FIGURE.search(f"有几{c}"), c
+    for w in ("是否收取", "收取了", "工作日", "是几", "有几"):  # router-only, parser-only
+        assert FIGURE.search(w), w
+    for w in ("原因", "意义", "作用", "成效", "特点", "要求", "措施", "哪几"):
+        assert QUALITATIVE.search(w), w
+
+
+def test_contact_questions_are_not_figure_questions() -> None:
+    p = parse("海陵区政府的办公地址在哪里?")
+    assert not p.is_figure_question
+    assert parse("辽东街道办事处的联系电话是多少?").is_figure_question  # 多少 is still a figure cue

@@ -87,3 +87,14 @@ def test_routing_accuracy_on_dev_set() -> None:
     accuracy = 1 - len(misses) / len(items)
     print(f"routing accuracy {accuracy:.3f} over {len(items)} items; misses:", *misses, sep="\n  ")
     assert accuracy >= 0.9, misses
+
+
+def test_router_and_parser_read_one_cue_table() -> None:
+    """The figure and qualitative cues are assistant/question/cues.yaml, compiled once, for both."""
+    import assistant.router as router_module
+    from assistant.question import cues
+    from assistant.question import parse as parse_module
+
+    assert router_module.FIGURE is cues.FIGURE is parse_module.FIGURE
+    assert router_module.QUALITATIVE is cues.QUALITATIVE is parse_module.QUALITATIVE
+    assert router_module.CONTACT is cues.CONTACT is parse_module.CONTACT

@@ -1,0 +1,15 @@
+"""The audit's rules, in the order they run: one module per rule, each with ``NAME`` (``Finding.rule``),
+``SEVERITY`` (high | medium | low) and ``check(doc) -> list[Finding]``.
+
+A new rule is a module here that imports from ``assistant.audit.document`` (never from the
+``assistant.audit`` package itself) and an entry in ``RULES``."""
+from __future__ import annotations
+
+from assistant.audit.rules import (declared_parts, other_body, parts_sum, percentage, prose_vs_table,
+                                   template_identity)
+
+RULES = (template_identity, parts_sum, percentage, prose_vs_table, declared_parts, other_body)
+
+SEVERITY = {rule.NAME: rule.SEVERITY for rule in RULES}
+
+__all__ = ["RULES", "SEVERITY"]

@@ -1,0 +1,63 @@
+"""``declared_parts``: a prose total against the parts its sentence declares (其中 / 涵盖 / 包括 …).
+
+"主动公开政府信息40条,其中A 1条、B 4条…": the parts an enumeration (其中 / 涵盖 / 包括) declares of the
+figure just named must add up to it. Only parts the text declares of that figure count (their label
+is "total › part", index/facts.py); a list that ends in 等 names only some parts, so it is flagged only
+when its parts exceed the total."""
+from __future__ import annotations
+
+import re
+
+from assistant.audit.document import Document, Finding, eq, fmt
+from index.sqlstore import PATH_SEP
+
+NAME = "declared_parts"
+SEVERITY = "medium"
+
+def _core(name: str) -> str:
+    return name.replace("的", "")
+
+
+def check(doc: Document) -> list[Finding]:
+    """Each prose total whose declared parts (two or more, same unit) do not add up to it.
+
+    The parts are the figures that follow the total in its sentence and that the text declares of it,
+    without a break; a list with a figure that could not be read (a bare number) is not checked."""
+    out = []
+    facts = [f for f in doc.facts if f.source == "prose"]
+    prose = [f for f in facts if f.label and f.unit != "%"]
+    for i, total in enumerate(prose):
+        name = _core(total.label.split(PATH_SEP)[-1])
+        stop = doc.text.find("。", total.end)
+        stop = len(doc.text) if stop < 0 else stop
+        parts = []
+        for f in prose[i + 1:]:
+            if f.start >= stop:
+                break
+            whole = f.label.split(PATH_SEP)[0] if f.label.count(PATH_SEP) == 1 else ""
+            if _core(whole) != name:
+                if parts:
+                    break  # the list has ended
+                continue
+            parts.append(f)
+        parts = list({(p.start, p.value, p.label): p for p in parts}.values())
+        if len(parts) < 2 or any(p.unit != total.unit for p in parts):
+            continue
+        last = parts[-1]
+        spans = [(f.start, f.end) for f in facts]
+        rest = doc.text[last.end:stop]
+        if re.search(r"\d", rest) and not all(any(a <= last.end + m.start() < b for a, b in spans)
+                                               for m in re.finditer(r"\d+", rest)):
+            continue  # a figure of the list could not be read: its sum says nothing
+        partial = bool(re.search(r"等\s*$", doc.text[last.start:last.end])) or doc.text[last.end:last.end + 1] == "等"
+        got = sum(p.value for p in parts)
+        # a list ending in 等 names only some parts: it can fall short of the total, never exceed it
+        if eq(got, total.value) or (partial and got < total.value):
+            continue
+        unit = total.unit or ""
+        arith = "+".join(fmt(p.value) for p in parts) + f"={fmt(got)}"
+        msg = (f"报告称{total.label.split(PATH_SEP)[-1]}{fmt(total.value)}{unit},但其后列出的分项相加为"
+               f"{fmt(got)}{unit}({arith}),与总数不符。")
+        out.append(doc.finding(NAME, SEVERITY, msg, {"total": total.value, "parts_sum": got},
+                               f"{arith} ≠ {fmt(total.value)}", [doc.cite_fact(total), *map(doc.cite_fact, parts)]))
+    return out

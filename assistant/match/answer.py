@@ -1,0 +1,184 @@
+"""An answer from facts matched by their labels: the figure, or the computation over the items with
+its arithmetic, every operand cited; or "not found" saying what was looked for and showing the
+closest candidates (both, when two different figures matched equally)."""
+from __future__ import annotations
+
+from assistant.answers import Answer, Citation
+from assistant.compose import _fmt, _who
+from assistant.match.phrase import Items
+from assistant.match.resolve import Resolution
+
+NOT_RESOLVED = "an item of the question matched no fact well enough"
+
+
+def _cite(r: Resolution) -> Citation:
+    return r.best.fact.citation()
+
+
+def _restated(r: Resolution) -> list[Citation]:
+    """Other places stating the chosen figure with the same value and nearly as good a label."""
+    best = r.best
+    out = []
+    for s in r.ranked[1:]:
+        if abs(s.fact.value - best.fact.value) < 1e-9 and s.score >= best.score - 0.15 \
+                and s.fact.start != best.fact.start:
+            out.append(s.fact.citation())
+    return out[:2]
+
+
+def _closest(r: Resolution, n: int = 2) -> list[Citation]:
+    out = []
+    for s in r.ranked[:n]:
+        c = s.fact.citation()
+        c.kind = "closest"
+        out.append(c)
+    return out
+
+
+def _figure(r: Resolution) -> str:
+    f = r.best.fact
+    return f"{r.best.name}{_fmt(f.value)}{f.unit}"
+
+
+def not_found(question: str, items: Items, resolutions: list[Resolution]) -> Answer:
+    said, cits = [], []
+    for r in resolutions:
+        if r.ok:
+            continue
+        if r.reason == "tie":
+            both = [r.best, *r.rivals[:1]]
+            said.append(f"「{r.item}」有两个数字与之同样接近("
+                        + "、".join(f"{s.name}{_fmt(s.fact.value)}{s.fact.unit}" for s in both) + "),无法确定是哪一个")
+            for s in both:
+                c = s.fact.citation()
+                c.kind = "closest"
+                cits.append(c)
+        else:
+            said.append(f"报告中没有找到与「{r.item}」足够吻合的数字")
+            cits += _closest(r)
+    if items.op != "lookup" and any(r.ok for r in resolutions):
+        found = [r for r in resolutions if r.ok]
+        said.append("已找到的" + "、".join(_figure(r) for r in found) + "不足以计算,不给出结果")
+    text = ";".join(said) + "。以下是最接近的原文,供核对。"
+    return Answer(question=question, answer=text, route="sql", found=False, citations=cits,
+                  notes=[NOT_RESOLVED])
+
+
+def settle_by_unit(resolutions: list[Resolution]) -> None:
+    """Operands of one computation are counted in one unit: an item tied between figures of different
+    units is settled by the unit every other resolved item has (不予公开 105条 beside 制作获取 473条,
+    not the template table's 不予公开 2件)."""
+    if len(resolutions) < 2:
+        return
+    for r in resolutions:
+        if r.reason != "tie":
+            continue
+        others = {o.best.fact.unit for o in resolutions if o is not r and o.ok}
+        if len(others) != 1:
+            continue
+        same = [s for s in [r.best, *r.rivals] if s.fact.unit in others]
+        if len({s.fact.value for s in same}) == 1:
+            r.best, r.rivals, r.reason = same[0], [], ""
+
+
+def compose(question: str, items: Items, resolutions: list[Resolution]) -> Answer:
+    settle_by_unit(resolutions)
+    if not resolutions or not all(r.ok for r in resolutions):
+        return not_found(question, items, resolutions)
+    ids = [r.best.fact.fact_id for r in resolutions]
+    if len(set(ids)) < len(ids):  # two items read as one figure: the items were not told apart
+        for r in resolutions[1:]:
+            if r.best.fact.fact_id in ids[:resolutions.index(r)]:
+                r.reason = "tie"
+                r.rivals = [s for s in r.ranked[1:2]]
+        return not_found(question, items, resolutions)
+    facts = [r.best.fact for r in resolutions]
+    who = _who(facts[0])
+    cits = []
+    for r in resolutions:
+        cits.append(_cite(r))
+        cits += _restated(r)
+    units = {f.unit for f in facts}
+    if items.op == "lookup":
+        f, name = facts[0], resolutions[0].best.name
+        text = f"{who}「{name}」为{_fmt(f.value)}{f.unit}(报告原文:「{f.quote}」)。"
+        return Answer(question=question, answer=text, route="sql", value=f.value, unit=f.unit or None,
+                      citations=cits)
+    if items.op in ("sum", "difference") and len(units) > 1:
+        r = resolutions[0]
+        return Answer(question=question, route="sql", found=False, citations=[c for c in cits],
+                      answer="、".join(_figure(r) for r in resolutions) + "的单位不同,不能相加减。",
+                      notes=[NOT_RESOLVED])
+    unit = facts[0].unit
+    if items.op == "sum":
+        total = sum(f.value for f in facts)
+        arith = "+".join(_fmt(f.value) for f in facts) + f"={_fmt(total)}"
+        text = f"{who}" + "、".join(_figure(r) for r in resolutions) + f",合计{_fmt(total)}{unit}({arith})。"
+        return Answer(question=question, answer=text, route="sql", value=total, unit=unit or None,
+                      arithmetic=arith, citations=cits)
+    if items.op == "difference":
+        a, b = facts
+        diff = a.value - b.value
+        arith = f"{_fmt(a.value)}-{_fmt(b.value)}={_fmt(diff)}"
+        word = "多" if diff >= 0 else "少"
+        text = (f"{who}{_figure(resolutions[0])},{_figure(resolutions[1])},"
+                f"前者比后者{word}{_fmt(abs(diff))}{unit}({arith})。")
+        return Answer(question=question, answer=text, route="sql", value=diff, unit=unit or None,
+                      arithmetic=arith, citations=cits)
+    # percent: part of whole
+    part, whole = facts
+    if not whole.value:
+        return not_found(question, items, resolutions)
+    pct = round(part.value / whole.value * 100, 2)
+    arith = f"{_fmt(part.value)}÷{_fmt(whole.value)}×100%≈{_fmt(pct)}%"
+    text = (f"{who}{_figure(resolutions[0])},占{_figure(resolutions[1])}的{_fmt(pct)}%({arith})。")
+    return Answer(question=question, answer=text, route="sql", value=pct, unit="%", arithmetic=arith,
+                  citations=cits)
+
+
+__all__ = ["compose", "not_found", "NOT_RESOLVED"]
+
+
+def compose_across(question: str, op: str, per_report: list[tuple[object, Resolution]]) -> Answer:
+    """One quantity over several reports (years or bodies): the difference of two, or the largest /
+    smallest; every report must state it, or the answer says which do not and gives no result."""
+    missing = [ref for ref, r in per_report if not r.ok]
+    cits: list[Citation] = []
+    for _, r in per_report:
+        if r.ok:
+            cits.append(_cite(r))
+    if missing:
+        names = "、".join(f"{getattr(ref, 'year', '')}年" if getattr(ref, "year", None) else getattr(ref, "title", "")
+                        for ref in missing)
+        found = ";".join(f"{_who(r.best.fact)}{_figure(r)}" for _, r in per_report if r.ok)
+        text = (f"{names}的报告中没有找到与「{per_report[0][1].item}」足够吻合的数字,无法比较"
+                + (f"(已找到:{found})" if found else "") + "。")
+        for _, r in per_report:
+            if not r.ok:
+                cits += _closest(r, 1)
+        return Answer(question=question, answer=text, route="sql", found=False, citations=cits,
+                      notes=[NOT_RESOLVED])
+    rs = [r for _, r in per_report]
+    units = {r.best.fact.unit for r in rs}
+    listing = ";".join(f"{_who(r.best.fact)}{_figure(r)}" for r in rs)
+    if len(units) > 1:
+        return Answer(question=question, answer=f"{listing}。单位不同,无法比较。", route="sql", found=False,
+                      citations=cits, notes=[NOT_RESOLVED])
+    unit = rs[0].best.fact.unit
+    if op == "difference" and len(rs) == 2:
+        a, b = rs[0].best.fact, rs[1].best.fact
+        diff = a.value - b.value
+        arith = f"{_fmt(a.value)}-{_fmt(b.value)}={_fmt(diff)}"
+        word = "多" if diff >= 0 else "少"
+        text = f"{listing}。{_who(a)}比{_who(b)}{word}{_fmt(abs(diff))}{unit}({arith})。"
+        return Answer(question=question, answer=text, route="sql", value=abs(diff), unit=unit or None,
+                      arithmetic=arith, citations=cits)
+    pick = (max if op != "min" else min)(rs, key=lambda r: r.best.fact.value)
+    word = "最少" if op == "min" else "最多"
+    text = f"{_who(pick.best.fact)}{word}:{_figure(pick)}。各报告:{listing}。"
+    first = [c for c in cits if c.start == pick.best.fact.start and c.report_id == pick.best.fact.report_id]
+    return Answer(question=question, answer=text, route="sql", value=pick.best.fact.value, unit=unit or None,
+                  citations=first + [c for c in cits if c not in first])
+
+
+__all__ += ["compose_across"]

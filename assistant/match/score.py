@@ -1,0 +1,169 @@
+"""How well a fact's label names the asked quantity: weighted word overlap both ways, negation,
+and unit class.  Weights are inverse document frequencies over every fact label in the store, so
+words every report repeats (信息, 公开, 政府) count little and the distinguishing ones (三公经费,
+不掌握, 粉丝) count most; no per-sample word list is involved.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import jieba
+
+from assistant.match.units import compatible
+from index.metrics import normalize_label
+from index.sparse import _ensure_jieba
+
+_DIGITS = re.compile(r"(?:19|20)\d{2}\s*年度?|\d+(?:\.\d+)?")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# Negation and direction: 不予公开 ≠ 予以公开, 未办结 ≠ 办结, 非原创 ≠ 原创.
+_NEG = re.compile(r"不予|不同意|不再|不是|未|非|无法|不能|不属于|没有|以外|之外|除了?")
+# A list's residual category (the template's "其他应主动公开的政府信息", "其他处理").
+_RESIDUAL = re.compile(r"^(?:\d+\.)?(?:其他|其它|其余)")
+SEP = " › "
+# Labels of a template table's total column add nothing to the quantity's name.
+_TOTAL_COLS = {"总计", "合计", "数量", "小计", "本年", "年度"}
+
+
+# Words that mark a total, not what is counted: the words index/metrics.py normalize_label strips
+# from a label's end (数量, 总数, 合计 …), dropped from both sides.
+FILLER = frozenset({"数量", "总数", "总数量", "总计", "合计", "共计", "个数", "情况", "是以", "多少"})
+
+
+def words(text: str) -> list[str]:
+    _ensure_jieba()
+    text = _DIGITS.sub(" ", text or "")
+    out = []
+    for w in jieba.lcut_for_search(text):
+        w = w.strip()
+        if (len(w) >= 2 and _CJK.search(w) or w in ("类", "栏")) and w not in FILLER:
+            out.append(w)
+    return out
+
+
+class Weights:
+    """Inverse document frequency of label words over a set of labels."""
+
+    def __init__(self, labels: list[str]):
+        df: Counter[str] = Counter()
+        for lab in labels:
+            df.update(set(words(lab)))
+        self.n = max(1, len(labels))
+        self.df = df
+
+    def __call__(self, w: str) -> float:
+        return math.log((self.n + 1) / (self.df.get(w, 0) + 0.5))
+
+
+@dataclass
+class Scored:
+    fact: object  # a FactRow
+    score: float
+    name: str  # the part of the label that names the figure
+
+
+def name_of(fact) -> tuple[str, str]:  # noqa: ANN001
+    """(name, context) of a fact: the last label segment (with a non-total column) and the rest."""
+    label = getattr(fact, "label", "") or ""
+    if not label:  # facts stored before labels were kept
+        label = SEP.join(x for x in (fact.row_label, fact.col_label) if x) or fact.quote
+    parts = [p for p in label.split(SEP) if p]
+    if fact.origin == "table" and fact.col_label:
+        col = normalize_label(fact.col_label.split(SEP)[-1])
+        row = normalize_label(fact.row_label.split(SEP)[-1]) if fact.row_label else ""
+        if not row:  # the 复议/诉讼 table: one row, the quantity is in the column path
+            return " ".join(normalize_label(c) for c in fact.col_label.split(SEP)), SEP.join(parts)
+        name = row if col in _TOTAL_COLS else f"{row} {col}"
+        return name, SEP.join(parts)
+    name = parts[-1] if parts else ""
+    return name, SEP.join(parts[:-1])
+
+
+def breakdown(fact) -> str:  # noqa: ANN001
+    """A table cell's breakdown column (自然人, 商业企业…), "" for a total column or prose."""
+    if fact.origin != "table" or not fact.col_label or not fact.row_label:
+        return ""
+    col = normalize_label(fact.col_label.split(SEP)[-1])
+    return "" if col in _TOTAL_COLS else col
+
+
+def _credit(w: str, text: str) -> float:
+    """1 when the word is in the text; for a compound word ("获取信息" in "获取政府信息") the share of
+    it that its parts cover."""
+    if w in text:
+        return 1.0
+    if len(w) < 3:
+        return 0.0
+    parts = [p for p in jieba.lcut_for_search(w) if len(p) >= 2 and p != w]
+    covered = {i for p in parts if p in text for k in range(len(w)) if w.startswith(p, k)
+               for i in range(k, k + len(p))}
+    return 0.8 * len(covered) / len(w)
+
+
+def _overlap(ws: list[str], text: str, weight, floor: float = 0.0) -> float:  # noqa: ANN001
+    total = sum(weight(w) + floor for w in ws)
+    if total <= 0:
+        return 0.0
+    return sum((weight(w) + floor) * _credit(w, text) for w in ws) / total
+
+
+# Meaning beside words: how much of the score the embedding similarity of the phrase and the fact's
+# name carries, and the cosine range it is read over (multilingual-e5-small puts unrelated short
+# Chinese phrases near LOW and paraphrases near HIGH; read from the dev questions, see resolve.py).
+SEMANTIC_WEIGHT = 0.15
+SEM_LOW, SEM_HIGH = 0.80, 0.92
+
+
+def _semantic(sim: float | None) -> float | None:
+    if sim is None:
+        return None
+    return min(1.0, max(0.0, (sim - SEM_LOW) / (SEM_HIGH - SEM_LOW)))
+
+
+def score_fact(phrase: str, fact, weight: Weights, unit: str = "", unit_cls: str = "",  # noqa: ANN001
+               context: str = "", sims: dict[str, float] | None = None) -> Scored:
+    name, ctx = name_of(fact)
+    if fact.origin == "prose":  # the clause around a prose figure ("梳理了12大项共计448项权力内容")
+        ctx = f"{ctx} {fact.quote}"
+    else:  # a table's section names what its rows count ("收到和处理政府信息公开申请情况")
+        ctx = f"{ctx} {fact.section_path}"
+    qw = list(dict.fromkeys(words(phrase)))
+    own = set(words(getattr(fact, "body", "") or "")) | set(words(getattr(fact, "region", "") or ""))
+    nw = [w for w in dict.fromkeys(words(name)) if w not in own]  # "苏平片区主动公开…": the reporter's name
+    # The asked words the label holds (its context counting half), and the label's own words the
+    # question holds: a label of only common words ("依申请公开") must not win on precision alone.
+    own = _overlap(qw, f"{name} {fact.dimension}", weight)
+    recall = max(own, 0.5 * own + 0.5 * _overlap(qw, f"{name} {ctx} {fact.dimension}", weight))
+    # every extra word of the label costs something, however common (其他应主动公开 ≠ 主动公开)
+    precision = _overlap(nw, phrase + context, weight, floor=1.0)
+    s = 0.55 * recall + 0.45 * min(precision, recall + 0.25)
+    sem = _semantic(sims.get(name)) if sims else None
+    if sem is not None:
+        s = (1 - SEMANTIC_WEIGHT) * s + SEMANTIC_WEIGHT * sem
+    col = breakdown(fact)
+    if col and not (len(col) >= 3 and col in phrase or any(w in phrase for w in words(col) if len(w) >= 2 and w != "其他")):
+        s *= 0.85  # a breakdown column the question does not name: the total is asked
+    if context:
+        s += 0.1 * _overlap(list(dict.fromkeys(words(context))), f"{ctx} {name} {fact.section_path}", weight)
+    path = getattr(fact, "label", "") or name  # a template row's parents say it too: (四)无法提供 › 1.…
+    if bool(_NEG.search(phrase)) != bool(_NEG.search(path)):
+        s *= 0.6
+    if _RESIDUAL.match(name) and not _RESIDUAL.search(phrase):
+        s *= 0.7  # "其他应主动公开的政府信息" is the rest of a list, never the whole
+    s *= compatible(unit, unit_cls, fact.unit or "")
+    return Scored(fact, s, name)
+
+
+def rank(phrase: str, facts: list, weight: Weights, unit: str = "", unit_cls: str = "",  # noqa: ANN001
+         context: str = "", semantic=None) -> list[Scored]:  # noqa: ANN001
+    """Facts by how well their labels name ``phrase``; ``semantic`` (assistant/match/semantic.py), when
+    given, adds the embedding similarity of the phrase and each name."""
+    sims = semantic.similarities(phrase, [name_of(f)[0] for f in facts]) if semantic is not None and facts else None
+    out = [score_fact(phrase, f, weight, unit, unit_cls, context, sims) for f in facts]
+    out.sort(key=lambda s: (-s.score, s.fact.origin != "table", s.fact.start))
+    return out
+
+
+__all__ = ["Weights", "Scored", "rank", "score_fact", "words", "name_of"]

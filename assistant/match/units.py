@@ -1,0 +1,51 @@
+"""Unit compatibility: is a fact's unit the kind of figure the question asks for (units.yaml)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    return yaml.safe_load((Path(__file__).with_name("units.yaml")).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=256)
+def unit_class(unit: str) -> str:
+    """items | organisations | people | money | time | ratio | "" (no unit, or one not listed)."""
+    u = (unit or "").strip()
+    if not u:
+        return ""
+    for cls, words in _data()["classes"].items():
+        if u in words:
+            return cls
+    return ""
+
+
+def asked_class(question: str, unit_hint: str = "") -> str:
+    """The class of figure the question asks for: the measure word it names, else its cue words."""
+    if unit_hint:
+        cls = unit_class(unit_hint)
+        if cls:
+            return cls
+    for cls, cues in _data()["asks"].items():
+        if any(c in question for c in cues):
+            return cls
+    return ""
+
+
+def compatible(asked_unit: str, asked_cls: str, fact_unit: str) -> float:
+    """1.0 same unit, 0.9 same class, 0.7 unknown on either side, 0 another class."""
+    if asked_unit and fact_unit == asked_unit:
+        return 1.0
+    fc = unit_class(fact_unit)
+    if not asked_cls or not fc:
+        return 0.7
+    if fc == asked_cls:
+        return 0.9
+    return 0.0
+
+
+__all__ = ["unit_class", "asked_class", "compatible"]

@@ -1,0 +1,34 @@
+"""The audit's rule registry: one module per rule, run in a fixed order, no import of the package itself."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import assistant.audit as audit
+from assistant.audit.rules import RULES, SEVERITY
+
+RULES_DIR = Path(audit.__file__).resolve().parent / "rules"
+
+
+def test_rules_run_in_order_and_name_themselves():
+    assert [r.NAME for r in RULES] == ["template_identity", "parts_sum", "percentage", "prose_vs_table",
+                                       "declared_parts", "other_body"]
+    for rule in RULES:
+        assert rule.__name__.rsplit(".", 1)[-1] == rule.NAME
+        assert rule.SEVERITY in ("high", "medium", "low") and callable(rule.check)
+
+
+def test_severity_comes_from_the_registry():
+    assert SEVERITY == {r.NAME: r.SEVERITY for r in RULES}
+    assert audit.SEVERITY is SEVERITY and audit.RULES is RULES
+    assert SEVERITY == {"template_identity": "high", "parts_sum": "high", "prose_vs_table": "high",
+                        "declared_parts": "medium", "percentage": "medium", "other_body": "medium"}
+
+
+def test_rule_modules_never_import_the_package():
+    for path in RULES_DIR.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                assert node.module != "assistant.audit", path.name
+            elif isinstance(node, ast.Import):
+                assert all(a.name != "assistant.audit" for a in node.names), path.name
