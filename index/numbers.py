@@ -145,6 +145,8 @@ def find_numbers(text: str, chinese: bool = True) -> list[NumberSpan]:
                 continue  # ordinals and words (第三次, 统一, 唯一)
             if num in ("一", "两") and unit and not pct:
                 continue  # "一次研究", "两个方面": prose, not statistics
+            if not m.group("approx") and not any(ch in CN_DIGITS or ch in CN_SMALL for ch in num):
+                continue  # a scale alone is no number: "(单位:万元)"; "万余件" still is
             if cheng and num in ("一", "两", "二"):
                 continue
             v = cn_to_number(num)

@@ -630,6 +630,33 @@ _ACTIVE_ROW_RE = re.compile(r"^(?P<label>" + "|".join(re.escape(r) for r in sort
                             + r")\s*(?:\((?P<lunit>万元|元)\))?\s*(?P<nums>\d[\d\s.]*?)\s*(?P<unit>万元|元)?$")
 
 
+_HEADER_UNIT = re.compile(r"\(单位[::]\s*(万元|元)\)")
+_MONEY_LINE = re.compile(r"^\s*\d[\d.]*\s*(?:万元|元)\s*$")
+
+
+def _active_lines(lines: list[tuple[str, int, int]], i: int, head: str) -> tuple[list[tuple[str, int]], int]:
+    """A row that follows the header on the header's own line: ([(row text, its offset)] or [], how many
+    of the following lines it takes)."""
+    line, s0, _ = lines[i]
+    last = None
+    for last in _ACTIVE_COL_RE.finditer(line):
+        pass
+    if last is None:
+        return [], 0
+    k = last.end()
+    u = _HEADER_UNIT.match(line, k)
+    if u:
+        k = u.end()
+    rest = line[k:]
+    if not rest.strip():
+        return [], 0
+    nxt = lines[i + 1] if i + 1 < len(lines) else None
+    if nxt is not None and nxt[1] == lines[i][2] + 1 and _MONEY_LINE.match(nxt[0]) \
+            and _ACTIVE_ROW_RE.match(f"{rest}\n{nxt[0]}".strip()):  # run on into the next line: "9\n152.2万元"
+        return [(f"{rest}\n{nxt[0]}", s0 + k)], 1
+    return ([(rest, s0 + k)], 0) if _ACTIVE_ROW_RE.match(rest.strip()) else ([], 0)
+
+
 def _active_draft(lines: list[tuple[str, int, int]], i: int) -> tuple[_Draft | None, int]:
     """``第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数`` and the rows after it
     (``规章000``): the row's run is cut into the header's columns. Returns (draft, next line)."""
@@ -637,10 +664,24 @@ def _active_draft(lines: list[tuple[str, int, int]], i: int) -> tuple[_Draft | N
     cols = _ACTIVE_COL_RE.findall(head)
     if not cols:
         return None, i + 1
+    header_unit = _HEADER_UNIT.search(head)  # "本年收费金额(单位:万元)": the amount column's unit
     rows, checks, notes = [], [], []
-    j = i + 1
-    while j < len(lines) and (m := _ACTIVE_ROW_RE.match(lines[j][0].strip())):
-        line, s0, _ = lines[j]
+    # A row written on the header's own line ("…本年收费金额(单位:万元)行政事业性收费16220.85") or its
+    # amount run on into the next line ("政府集中采购 2\n45.82万元") is read as one row.
+    pending, taken = _active_lines(lines, i, head)
+    j = i + 1 + taken
+    while pending or (j < len(lines) and _ACTIVE_ROW_RE.match(lines[j][0].strip())):
+        if pending:
+            line, s0 = pending.pop(0)
+        else:
+            line, s0, _ = lines[j]
+            nxt = lines[j + 1] if j + 1 < len(lines) else None
+            if nxt is not None and nxt[1] == lines[j][2] + 1 and _MONEY_LINE.match(nxt[0]) \
+                    and _ACTIVE_ROW_RE.match(f"{line}\n{nxt[0]}".strip()):
+                line = f"{line}\n{nxt[0]}"
+                j += 1
+            j += 1
+        m = _ACTIVE_ROW_RE.match(line.strip())
         base = s0 + len(line) - len(line.lstrip())
         label, nums_s = m.group("label"), m.group("nums")
         nums_at = base + m.start("nums")
@@ -656,7 +697,7 @@ def _active_draft(lines: list[tuple[str, int, int]], i: int) -> tuple[_Draft | N
             cells, status = None, "uncertain"
         if cells is not None and status == "determined":
             vals = _cell_toks(nums_s, nums_at, cells)
-            money = m.group("unit") or m.group("lunit")
+            money = m.group("unit") or m.group("lunit") or (header_unit.group(1) if header_unit else None)
             if money:  # "政府集中采购 9 152.2万元": the amount column carries the unit written after it
                 vals[-1].unit = money
         else:
@@ -665,7 +706,6 @@ def _active_draft(lines: list[tuple[str, int, int]], i: int) -> tuple[_Draft | N
             vals = [_raw_run(nums_s, nums_at)]
         rows.append(_Row([_Tok(label, base, base + len(label), "text")], vals))
         checks.append((label, _run_layout(nums_s), status))
-        j += 1
     if not rows:
         return None, i + 1
     title = _ACTIVE_HEAD.match(head).group(0)
@@ -814,7 +854,7 @@ def _cell_toks(nums_s: str, at: int, cells: list[str], uncertain: bool = False) 
     """Tokens of ``cells`` laid over the run ``nums_s`` (which starts at offset ``at``)."""
     toks, pos = [], 0
     for c in cells:
-        while nums_s[pos] == " ":
+        while nums_s[pos].isspace():  # spaces, or the line break of a run continued on the next line
             pos += 1
         toks.append(_Tok(c, at + pos, at + pos + len(c), "num", float(c), uncertain=uncertain))
         pos += len(c)

@@ -288,6 +288,9 @@ _RUN_TABLES = """二、主动公开政府信息情况
 行政规范性文件505
 第二十条第(五)项信息内容本年处理决定数量
 行政许可12
+第二十条第(八)项信息内容本年收费金额(单位:万元)行政事业性收费16220.85
+第二十条第(九)项信息内容采购项目数量采购总金额 政府集中采购 9
+152.2万元
 三、收到和处理政府信息公开申请情况
 一、本年新收政府信息公开申请数量20 0 0 0 02
 二、上年结转政府信息公开申请数量0000000
@@ -318,6 +321,10 @@ def _cells_of(kind: str):  # noqa: ANN202
     ("template_active", "行政规范性文件", "本年制发件数", 5),
     ("template_active", "行政规范性文件", "现行有效件数", 5),
     ("template_active", "行政许可", "本年处理决定数量", 12),
+    # a row on its header's line, the unit in the header; a row's amount run on into the next line
+    ("template_active", "行政事业性收费", "本年收费金额", 16220.85),
+    ("template_active", "政府集中采购", "采购项目数量", 9),
+    ("template_active", "政府集中采购", "采购总金额", 152.2),
     ("template_apply", "一、本年新收政府信息公开申请数量", "自然人", 2),
     ("template_apply", "(七)总计", "总计", 2),
     ("template_apply", "本机关不掌握相关政府信息", "总计", 1),
@@ -329,6 +336,14 @@ def _cells_of(kind: str):  # noqa: ANN202
 def test_run_together_rows(kind: str, row: str, col: str, value: float) -> None:
     cells = [c for t in _cells_of(kind) for c in t.cells if row in c.row_label and c.col_label == col]
     assert cells and cells[0].value == value
+    assert _RUN_TABLES[cells[0].start:cells[0].end] == cells[0].raw  # the quote is the cell as written
+
+
+def test_money_columns_keep_their_unit() -> None:
+    cells = {(c.row_label, c.col_label): c for t in _cells_of("template_active") for c in t.cells}
+    assert cells[("行政事业性收费", "本年收费金额")].unit == "万元"
+    assert cells[("政府集中采购", "采购总金额")].unit == "万元"
+    assert cells[("政府集中采购", "采购项目数量")].unit is None
 
 
 def test_review_identity_break_is_flagged_and_glued_cumulative_kept_uncertain() -> None:

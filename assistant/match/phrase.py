@@ -27,7 +27,7 @@ _ASK = re.compile(r"(?:一共|总共|共计|合计|总计|加起来|加在一起
                   rf"(?:多少|几)(?:{_measure_words()})?"
                   r"|(?:吗|呢|么)$|[??。!!]")
 _TAIL = re.compile(r"(?:的数量|的数字|的数目|分别|各自|大约|大概|约|呢|吗|了|过)+$")
-_LEAD = re.compile(r"^(?:那么|那|请问|问|在|其|该[局办委区]?|全年|当年|本年度?|今年|全区|我局)+")
+_LEAD = re.compile(r"^(?:那么|那|请问|问|在|其(?![他它余])|该[局办委区]?|全年|当年|本年度?|今年|全区|我局)+")
 _SEP = re.compile(r"[,,;;]")
 
 # A computation's shape.  Connectives of ordinary Chinese: 和/与/及/以及/加上/跟/同 (and), 比 (than),
@@ -98,7 +98,7 @@ def strip(text: str, mentions: list[str]) -> str:
 
 def _clean(s: str) -> str:
     s = _ASK.sub("", s)
-    s = re.sub(r"\s+", "", s).strip(",,、的“”\"")
+    s = re.sub(r"[\s“”\"'‘’「」]+", "", s).strip(",,、的")
     s = _LEAD.sub("", s)
     s = _TAIL.sub("", s)
     s = re.sub(r"[两二三四五六七八九十]类$", "", s)  # "依申请公开和不予公开两类"

@@ -22,6 +22,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NEG = re.compile(r"不予|不同意|不再|不是|未|非|无法|不能|不属于|没有|以外|之外|除了?")
 # A list's residual category (the template's "其他应主动公开的政府信息", "其他处理").
 _RESIDUAL = re.compile(r"^(?:\d+\.)?(?:其他|其它|其余)")
+_RESIDUAL_WORD = re.compile(r"其他|其它|其余")
 SEP = " › "
 # Labels of a template table's total column add nothing to the quantity's name.
 _TOTAL_COLS = {"总计", "合计", "数量", "小计", "本年", "年度"}
@@ -43,6 +44,11 @@ def words(text: str) -> list[str]:
     return out
 
 
+# A question word no label in the store contains ("申请人要的", "没法") can tell no fact from another:
+# it weighs little, so a long colloquial question is not read as a poor match of its one telling word.
+UNSEEN = 0.3
+
+
 class Weights:
     """Inverse document frequency of label words over a set of labels."""
 
@@ -54,7 +60,10 @@ class Weights:
         self.df = df
 
     def __call__(self, w: str) -> float:
-        return math.log((self.n + 1) / (self.df.get(w, 0) + 0.5))
+        df = self.df.get(w, 0)
+        if df == 0:
+            return UNSEEN
+        return math.log((self.n + 1) / (df + 0.5))
 
 
 @dataclass
@@ -150,7 +159,7 @@ def score_fact(phrase: str, fact, weight: Weights, unit: str = "", unit_cls: str
     path = getattr(fact, "label", "") or name  # a template row's parents say it too: (四)无法提供 › 1.…
     if bool(_NEG.search(phrase)) != bool(_NEG.search(path)):
         s *= 0.6
-    if _RESIDUAL.match(name) and not _RESIDUAL.search(phrase):
+    if _RESIDUAL.match(name) and not _RESIDUAL_WORD.search(phrase):
         s *= 0.7  # "其他应主动公开的政府信息" is the rest of a list, never the whole
     s *= compatible(unit, unit_cls, fact.unit or "")
     return Scored(fact, s, name)
