@@ -157,8 +157,11 @@ def _prose_facts(text: str, sections: list[Section], tables: list[Table], cat: C
             nums = [n for n in find_numbers(clause) if n.unit in _COUNT_UNITS
                     and not clause[max(0, n.start - 1):n.start] == "第"]
             nums = sorted(nums + _implied_unit(text, clause, ca, sb), key=lambda n: n.start)
-            if not nums and last is not None and _OPENS.fullmatch(clause.strip()):
-                whole = last.label.split(SEP)[-1]  # "…487条,其中,主动公开…": the opener is a clause of its own
+            if text[ca - 1:ca] in ";;":  # a semicolon ends an enumeration
+                whole, outer = "", None
+            if not nums and last is not None and _OPENS.match(clause.strip()):
+                # "…487条,其中,主动公开…" / "40条,其中办理…的依据、条件、程序1条": the opener starts a clause
+                whole = last.label.split(SEP)[-1]
             frame = _FRAME.fullmatch(clause.strip()) if not nums else None
             if frame:  # "主动公开的信息中,规范性文件类5条…": what follows breaks that down
                 whole = normalize_label(frame.group(1)) or whole
@@ -227,6 +230,7 @@ def _prose_facts(text: str, sections: list[Section], tables: list[Table], cat: C
                 if noun and name != normalize_label(before + after) and (
                         len(core) <= 2 or re.search(r"(共计|合计|累计|总计|共|达到|达)$", before)):
                     name = f"{name if len(core) > 2 else core}{noun}"  # "共计448项权力内容": the noun names it
+                name = re.sub(r"^(?:19|20)\d{2}年度?", "", name) or name  # the year is the report's, not the figure's
                 if not name and last is not None:
                     name = last.label.split(SEP)[-1]
                 within = whole if whole and whole != name else ""

@@ -122,3 +122,27 @@ def test_every_sample_table_cell_maps(cat):
         fs = extract_facts(text, [], tables, cat)
         n_cells = sum(1 for t in tables for c in t.cells if c.value is not None)
         assert sum(1 for f in fs if f.source == "table") == n_cells, p.name
+
+
+# --- labels: the report's own words for each figure -------------------------------------------
+@pytest.mark.parametrize(("text", "value", "label"), [
+    ("新浪微博粉丝10659名。", 10659, "新浪微博粉丝"),
+    ("梳理了12大项共计448项权力内容。", 448, "梳理了12大项权力内容"),  # the noun after the figure names it
+    ("选认47名区级科技特派员、21名省级个人科技特派员。", 47, "选认区级科技特派员"),
+    ("2022年制作、获取政府信息总数473条。", 473, "制作获取政府信息"),  # 、-joined words name one figure
+    ("全年共制发政府信息487条,其中,主动公开政府信息117条(涵盖政策类10条、其他类107条)、依申请公开274条。",
+     117, "制发政府信息 › 主动公开政府信息"),
+    ("全年共制发政府信息487条,其中,主动公开政府信息117条(涵盖政策类10条、其他类107条)、依申请公开274条。",
+     10, "主动公开政府信息 › 政策类"),  # a bracketed sub-list breaks down the figure before the bracket
+    ("全年共制发政府信息487条,其中,主动公开政府信息117条(涵盖政策类10条、其他类107条)、依申请公开274条。",
+     274, "制发政府信息 › 依申请公开"),  # and the outer list goes on after it
+    ("全年主动公开135条,其中政策类1条,其他类134条;办理依申请公开1件。", 1, "办理依申请公开"),  # ; ends a list
+    ("印发公文类政府信息510条。主动公开的信息中,规范性文件类信息5条。", 5, "主动公开的信息 › 规范性文件类信息"),
+])
+def test_fact_labels(cat, text: str, value: float, label: str) -> None:  # noqa: ANN001
+    labels = [f.label for f in facts_of(text, cat) if f.value == value and f.unit != "%"]
+    assert label in labels, labels
+
+
+def test_a_scale_word_is_no_figure(cat) -> None:  # noqa: ANN001
+    assert not [f for f in facts_of("本年收费金额(单位:万元)。", cat) if f.value == 10000]

@@ -35,17 +35,19 @@ def check(doc: Document) -> list[Finding]:
             if f.start >= stop:
                 break
             whole = f.label.split(PATH_SEP)[0] if f.label.count(PATH_SEP) == 1 else ""
-            if _core(whole) != name:
+            if _core(whole) != name or f.unit != total.unit:
                 if parts:
-                    break  # the list has ended
+                    break  # the list has ended (another whole, or another unit: "…97条;办理依申请公开1件")
                 continue
             parts.append(f)
         parts = list({(p.start, p.value, p.label): p for p in parts}.values())
-        if len(parts) < 2 or any(p.unit != total.unit for p in parts):
+        if len(parts) < 2:
             continue
         last = parts[-1]
         spans = [(f.start, f.end) for f in facts]
         rest = doc.text[last.end:stop]
+        if re.match(r"\s*[;;]", rest):
+            rest = ""  # the figures after a semicolon are another list
         if re.search(r"\d", rest) and not all(any(a <= last.end + m.start() < b for a, b in spans)
                                                for m in re.finditer(r"\d+", rest)):
             continue  # a figure of the list could not be read: its sum says nothing
