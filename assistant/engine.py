@@ -352,7 +352,7 @@ class Assistant:
         return check_claim(self, claim)
 
     def audit(self, report_id: int | None = None) -> list:
-        """Consistency findings for one report or all; read-only, see assistant/audit.py."""
+        """Consistency findings for one report or all; read-only, see assistant/audit/."""
         from assistant.audit import audit_report
 
         # Findings only change when reports do; the cache is dropped on every ingest or delete.
@@ -519,9 +519,11 @@ class Assistant:
                 subject = f.citations[0] if f.rule == "percentage" and f.citations else None
                 if subject is not None and (subject.report_id, subject.start, subject.end) not in spans:
                     continue
-                nums = [float(v) for v in f.values.values() if isinstance(v, (int, float)) and not isinstance(v, bool)]
-                ans.conflicts.append(Conflict(metric=f.rule, values=nums, citations=list(f.citations),
-                                              note=f.message, kind="audit"))
+                from assistant.audit import TITLE
+
+                # the user sees the rule's title and the figures, never its key or bookkeeping values
+                ans.conflicts.append(Conflict(metric=TITLE.get(f.rule, f.rule), values=f.figures(),
+                                              citations=list(f.citations), note=f.message, kind="audit"))
                 ans.answer += "注意:" + f.message
                 if f.arithmetic:  # the finding's own figures are computed: show how
                     ans.arithmetic = "; ".join(x for x in (ans.arithmetic, f.arithmetic) if x)

@@ -32,3 +32,18 @@ def test_rule_modules_never_import_the_package():
                 assert node.module != "assistant.audit", path.name
             elif isinstance(node, ast.Import):
                 assert all(a.name != "assistant.audit" for a in node.names), path.name
+
+
+def test_every_rule_has_a_title_users_read() -> None:
+    from assistant.audit import RULES, TITLE
+
+    for rule in RULES:
+        assert TITLE[rule.NAME] and not TITLE[rule.NAME].isascii()  # shown to users in Chinese, not the key
+
+
+def test_figures_leave_out_bookkeeping() -> None:
+    from assistant.audit.document import Finding
+
+    f = Finding(rule="parts_sum", severity="high", report_id=1, source="r.txt", title="t", message="m",
+                values={"total": 40, "sum": 35.0, "table_ord": 0, "decimals": 1, "total_label": "总计"})
+    assert f.figures() == [40.0, 35.0]

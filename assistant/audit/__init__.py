@@ -18,7 +18,7 @@ checks), run in this order by ``audit_report``:
 from __future__ import annotations
 
 from assistant.audit.document import Finding, load
-from assistant.audit.rules import RULES, SEVERITY
+from assistant.audit.rules import RULES, SEVERITY, TITLE
 from assistant.audit.rules.parts_sum import BREAKDOWN_OF
 from assistant.audit.rules.percentage import pct_consistent
 from index.sqlstore import SQLStore
@@ -44,4 +44,4 @@ def audit_all(store: SQLStore) -> list[Finding]:
     return out
 
 
-__all__ = ["Finding", "audit_report", "audit_all", "pct_consistent", "BREAKDOWN_OF", "SEVERITY", "RULES"]
+__all__ = ["Finding", "audit_report", "audit_all", "pct_consistent", "BREAKDOWN_OF", "SEVERITY", "RULES", "TITLE"]

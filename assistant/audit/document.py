@@ -37,6 +37,16 @@ class Finding:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def figures(self) -> list[float]:
+        """The report's figures (and the computed ones) the finding is about, without bookkeeping
+        (a table's index, a share's decimals)."""
+        return [float(v) for k, v in self.values.items() if k not in BOOKKEEPING
+                and isinstance(v, (int, float)) and not isinstance(v, bool)]
+
+
+# Keys of ``Finding.values`` that locate or format a figure rather than state one.
+BOOKKEEPING = frozenset({"table_ord", "decimals", "column"})
+
 
 # --- reading the stored report -------------------------------------------------------------
 @dataclass

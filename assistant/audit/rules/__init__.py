@@ -1,5 +1,5 @@
 """The audit's rules, in the order they run: one module per rule, each with ``NAME`` (``Finding.rule``),
-``SEVERITY`` (high | medium | low) and ``check(doc) -> list[Finding]``.
+``SEVERITY`` (high | medium | low), ``TITLE`` (what a user is shown) and ``check(doc) -> list[Finding]``.
 
 A new rule is a module here that imports from ``assistant.audit.document`` (never from the
 ``assistant.audit`` package itself) and an entry in ``RULES``."""
@@ -11,5 +11,7 @@ from assistant.audit.rules import (declared_parts, other_body, parts_sum, percen
 RULES = (template_identity, parts_sum, percentage, prose_vs_table, declared_parts, other_body)
 
 SEVERITY = {rule.NAME: rule.SEVERITY for rule in RULES}
+# The rule as a user reads it (never the internal key "parts_sum").
+TITLE = {rule.NAME: rule.TITLE for rule in RULES}
 
-__all__ = ["RULES", "SEVERITY"]
+__all__ = ["RULES", "SEVERITY", "TITLE"]

@@ -13,6 +13,7 @@ from index.sqlstore import PATH_SEP
 
 NAME = "declared_parts"
 SEVERITY = "medium"
+TITLE = "分项与总数不符"  # what a user is shown for the rule
 
 def _core(name: str) -> str:
     return name.replace("的", "")

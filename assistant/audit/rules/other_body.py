@@ -8,6 +8,7 @@ from assistant.audit.document import Document, Finding
 
 NAME = "other_body"
 SEVERITY = "medium"
+TITLE = "疑为其他报告的文字"  # what a user is shown for the rule
 
 _BODY_SUFFIX = r"(?:人民政府|街道办事处|办事处|政府|管委会|管理委员会)"
 # "现公布王奔镇人民政府2019年政府信息公开工作年度报告", "特发布本单位2018年度…年度报告"

@@ -14,6 +14,7 @@ from index.tables import numbering_level, strip_numbering
 
 NAME = "parts_sum"
 SEVERITY = "high"
+TITLE = "表中分项与合计不符"  # what a user is shown for the rule
 
 # A breakdown stated without a total of its own is a breakdown of this metric's total
 # (附表 "(四)申请来源" rows are the applications counted in "(一)收到申请数").

@@ -9,6 +9,7 @@ from assistant.audit.rules.parts_sum import Tree, is_total, value_cols
 
 NAME = "percentage"
 SEVERITY = "medium"
+TITLE = "百分比与条数不符"  # what a user is shown for the rule
 
 _SHARE_COL = re.compile(r"占比|比例|比重|百分比|%")
 _PCT_RAW = re.compile(r"(\d+(?:\.(\d+))?)\s*%")

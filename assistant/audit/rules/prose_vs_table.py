@@ -8,6 +8,7 @@ from assistant.audit.document import DocFact, Document, Finding, eq, fmt
 
 NAME = "prose_vs_table"
 SEVERITY = "high"
+TITLE = "正文与表格数字不一致"  # what a user is shown for the rule
 
 
 def check(doc: Document) -> list[Finding]:

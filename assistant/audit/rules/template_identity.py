@@ -8,6 +8,7 @@ from assistant.audit.document import DocFact, Document, Finding, eq, fmt
 
 NAME = "template_identity"
 SEVERITY = "high"
+TITLE = "模板勾稽关系不成立"  # what a user is shown for the rule
 
 
 def check(doc: Document) -> list[Finding]:
