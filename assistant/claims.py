@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from assistant.answers import Answer, Citation
+from assistant.withhold import WITHHELD
 from index.numbers import UNITS, cn_to_number
 
 VERDICTS = ("supported", "refuted", "conflicting", "not_found")
@@ -291,7 +292,7 @@ def _fmt(v: float | None) -> str:
 def _report_values(ans: Answer) -> list[float]:
     vals = [ans.value] if ans.value is not None else []
     for c in ans.conflicts:
-        if getattr(c, "kind", "values") != "values":
+        if getattr(c, "kind", "values") not in ("values", "parts"):
             continue  # an audit finding's operands are other figures, not readings of this one
         for v in c.values:
             if v is not None and not any(math.isclose(v, w) for w in vals):
@@ -352,7 +353,8 @@ def claim_review(v: ClaimVerdict, claim_author: str | None = None, appearance: s
 
 def verdict_for(parts: ClaimParts, ans: Answer | None) -> tuple[str, list[float], str]:
     """(verdict, report values in the claim's unit, unit shown)."""
-    if ans is None or not ans.found or ans.value is None:
+    withheld = ans is not None and WITHHELD in ans.notes  # the report states it two ways: both are read
+    if ans is None or (not ans.found or ans.value is None) and not withheld:
         return "not_found", [], ""
     unit = ans.unit or ""
     if (parts.unit == "%") != (unit == "%") and not parts.yes_no:

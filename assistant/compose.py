@@ -72,10 +72,18 @@ def _restated(group: list) -> list:
 
 
 def _conflicts(group: list, catalogue) -> list[Conflict]:  # noqa: ANN001
-    """Other rows stating the same metric and dimension as the chosen one with another value."""
+    """Other rows stating the same quantity as the chosen one with another value: the same metric,
+    dimension and scope (a running total is not the year's figure), marked at ingestion as the
+    same figure stated differently in prose and a table (index/facts.py mark_conflicts) — prose
+    repeating a metric for a sub-scope ("共发布2047条…其中在网站发布1880条") is no conflict."""
+    from index.facts import is_cumulative
+
     best = group[0]
+    if not getattr(best, "conflict", True):
+        return []
     others = [f for f in group[1:] if f.metric_id == best.metric_id and f.dimension == best.dimension
-              and (f.unit or "") == (best.unit or "") and round(f.value, 6) != round(best.value, 6)]
+              and (f.unit or "") == (best.unit or "") and round(f.value, 6) != round(best.value, 6)
+              and getattr(f, "conflict", True) and is_cumulative(f) == is_cumulative(best)]
     if not others:
         return []
     where = lambda x: "表格" if x.origin == "table" else "正文"  # noqa: E731

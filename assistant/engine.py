@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from assistant.answers import Answer, Citation, Conflict
 from assistant.compose import BY_QUOTE_WORDS
+from assistant.match.resolve import REFUSED
+from assistant.match.score import COMPLEMENT
+from assistant.withhold import withhold_conflicted
 from index.models import Report
 from index.settings import Settings
 from index.sqlstore import PATH_SEP, ReportRow, SQLStore
@@ -55,7 +58,12 @@ _MISSING_REPORTS = "的报告中没有找到这个数字"
 # Facts read for matching by label: every fact of the asked reports (a template report has ~200).
 FACTS_PER_MATCH = 20_000
 # A catalogue figure within this much of the label match's best score counts as agreeing with it.
-AGREE_MARGIN = 0.15
+AGREE_MARGIN = 0.05
+# Audit rules whose first citation is what the finding is about (a share's part, a list's total): the
+# note belongs to an answer citing that figure, not to one citing another item of the list.
+_ABOUT_FIRST = ("percentage", "declared_parts")
+# Rules comparing a stated total with the sum of its parts (first citation: the total).
+_TOTAL_VS_PARTS = ("declared_parts", "parts_sum")
 
 
 def fmt_num(v: float) -> str:
@@ -136,15 +144,26 @@ class Assistant:
             return Answer(question=question, answer="尚未载入任何报告。请先用 `reportqa ingest` 载入报告。",
                           route="none", found=False)
         parsed = parse_question(question, self.catalogue, refs, context)
+        # issue 12: "X年比Y年多几件" asks a difference (assistant/question/series.py)
+        from assistant.question.series import refine_operation
+        refine_operation(parsed)
         t1 = time.perf_counter()
         out_of_scope = check_scope(question, parsed, refs)
         self._remember(session_id, parsed)
         if out_of_scope is not None:
             return out_of_scope
-        answer = self._answer(question, parsed, str(route(parsed, has_sql_facts=True)))
+        answer = withhold_conflicted(self._answer(question, parsed, str(route(parsed, has_sql_facts=True))))
+        if self.settings.llm_base_url:
+            # issue 14: an LLM, when one is configured, may read an abstained figure question or phrase a
+            # text answer; its output is kept only when grounded, else this answer stands (assistant/llm/)
+            from assistant.llm.consult import consult
+            answer = withhold_conflicted(consult(self, question, parsed, answer))
         for note in reversed(parsed.notes):  # how the question was read: 报告写作沭阳县; 按最新的2024年报告回答
             answer.answer = f"{note}。" + answer.answer
             answer.notes.insert(0, note)
+        # issue 12: the answer's figures as a table (one cited row each) and cited table cells' rows
+        from assistant.figures import finish
+        finish(self.sql, answer)
         answer.timings_ms = {"parse": (t1 - t0) * 1000, "total": (time.perf_counter() - t0) * 1000}
         return answer
 
@@ -158,6 +177,11 @@ class Assistant:
     def _answer(self, question: str, parsed, r: str) -> Answer:  # noqa: ANN001
         """SQL first for figures, retrieval when SQL finds nothing or the question is qualitative."""
         answer: Answer | None = None
+        # issue 12: a trend over years or a ranking over bodies is answered as a table of cited figures
+        from assistant.series import answer_series
+        series = answer_series(self, question, parsed)
+        if series is not None:
+            return series
         if r in ("sql", "both"):
             answer = self._answer_sql(question, parsed)
         if answer is not None and answer.found and answer.value is not None and parsed.is_figure_question:
@@ -243,7 +267,9 @@ class Assistant:
         if parsed.operation == "percent":
             # A share the report states is checked against its own operands: computed from the two
             # figures the question names when both are found (the stated share is often rounded).
-            matched, _ = self._match(question, parsed)
+            matched, resolutions = self._match(question, parsed)
+            if matched is not None and any(r.reason in REFUSED for r in resolutions):
+                return matched  # the share found is another year's, or the asked one is a change
             return matched if matched is not None and matched.found else answer
         if parsed.operation in ("sum", "difference", "compare"):
             # Each item found by its own words, or the computation is not given: a catalogue operand
@@ -258,6 +284,10 @@ class Assistant:
         matched, resolutions = self._match(question, parsed)
         if matched is None or len(resolutions) != 1 or not resolutions[0].ranked:
             return answer
+        if resolutions[0].reason in REFUSED or (matched.found and matched.arithmetic):
+            return matched  # a change asked: the catalogue's level is no answer
+        if COMPLEMENT.search(parsed.text):
+            return matched  # "行政许可以外的…", "2017年以前的…": the catalogue's metric is what is excluded
         if not parsed.metrics or BY_QUOTE_WORDS in answer.notes:
             # No catalogue metric named: the SQL row was found by a word of its quote, which is no
             # better than the label match; the label match (or its "not found") stands.
@@ -269,6 +299,13 @@ class Assistant:
             return answer
         if matched.found:
             matched.notes.append("the catalogue's figure was not what the question's words name; answered by label")
+            return matched
+        cited = {c.get("fact_id") for c in answer.cells if c.get("value") is not None
+                 and (answer.arithmetic or abs(float(c["value"]) - answer.value) < 1e-9)}  # a sum: its rows
+        if res.reason == "weak" and not any(s.fact.fact_id in cited for s in res.ranked):
+            # No fact is named well, and the catalogue's row is not even among the closest by words:
+            # its crosswalk reached a figure the question does not name ("not found" with the closest).
+            matched.notes.append("the catalogue's figure is not among the closest by the question's words")
             return matched
         return answer
 
@@ -309,6 +346,9 @@ class Assistant:
         report by label; None when the question is not about one report."""
         from assistant.guard import SQLRefused
         from assistant.match import asked_class, compose, resolve, split_items
+        from assistant.match.answer import compose_change, compose_rest
+        from assistant.match.complement import negated, whole_of
+        from assistant.match.change import asks_change, from_to, states_change
         from assistant.sqlgen import facts_of_reports
 
         if len(parsed.report_ids) != 1:
@@ -337,12 +377,40 @@ class Assistant:
                               context=items.context, stated=items.stated.get(k), semantic=self.semantic)
             resolutions.append(res)
         ans = compose(question, items, resolutions)
+        rest, among = negated(items.items[0]) if items.op in ("lookup", "none") and items.items else ("", "")
+        if rest and not ans.found:
+            # "非原创的": the rest of the whole a part is declared of (assistant/match/complement.py)
+            part = resolve(rest, facts, weight, parsed.unit_hint, asked_class(question, parsed.unit_hint),
+                           context=among or items.context, semantic=self.semantic)
+            whole = whole_of(part.best.fact, facts) if part.ok else None
+            if whole is not None:
+                ans = compose_rest(question, part.best.fact, whole)
+        if items.op in ("lookup", "none") and ans.found and asks_change(text):
+            # "提高了多少": a level is no answer; the two levels of "由X提高到Y", a change the label
+            # states ("较上年增加"), or "not found"
+            best = resolutions[0].best
+            pair = from_to(best.fact, facts)
+            if pair is not None or not states_change(f"{best.name} {best.fact.label}"):
+                ans = compose_change(question, resolutions[0], pair)
+        if items.op in ("lookup", "none", "percent") and ans.found and not ans.arithmetic:
+            ans = self._of_asked_year(question, parsed, resolutions[0], ans)
         ans.sql = sql
         ans.cells = [dict(zip(cols, row)) for f, row in zip(facts, rows)
                      if any(r.best is not None and r.best.fact.fact_id == f.fact_id for r in resolutions)]
         if ans.found:
             self._attach_findings(ans)
         return ans, resolutions
+
+    def _of_asked_year(self, question: str, parsed, res, ans: Answer) -> Answer:  # noqa: ANN001
+        """A figure of the report's own year is no answer to a question about another year."""
+        from assistant.match.answer import compose_other_year
+        from assistant.match.period import about_year
+
+        report_year = next((r.year for r in self.report_refs() if r.id == res.best.fact.report_id), None)
+        other = [y for y in parsed.years if y != report_year]
+        if report_year is None or not other or about_year(res.best.fact, other[0], report_year):
+            return ans
+        return compose_other_year(question, res, other[0], report_year)
 
     # -- claims and audit -----------------------------------------------------------------
     def check(self, claim: str):  # noqa: ANN201
@@ -516,14 +584,18 @@ class Assistant:
                     continue
                 # a share is about its part: a note on another item of the same list ("计划总结类2条占2%") does
                 # not belong to an answer that only shares the list's total
-                subject = f.citations[0] if f.rule == "percentage" and f.citations else None
+                subject = f.citations[0] if f.rule in _ABOUT_FIRST and f.citations else None
                 if subject is not None and (subject.report_id, subject.start, subject.end) not in spans:
                     continue
                 from assistant.audit import TITLE
 
-                # the user sees the rule's title and the figures, never its key or bookkeeping values
+                # the user sees the rule's title and the figures, never its key or bookkeeping values;
+                # a stated total beside the sum of its own parts is one quantity stated two ways
+                same = f.rule in _TOTAL_VS_PARTS and (f.citations[0].report_id, f.citations[0].start,
+                                                      f.citations[0].end) in spans
                 ans.conflicts.append(Conflict(metric=TITLE.get(f.rule, f.rule), values=f.figures(),
-                                              citations=list(f.citations), note=f.message, kind="audit"))
+                                              citations=list(f.citations), note=f.message,
+                                              kind="parts" if same else "audit"))
                 ans.answer += "注意:" + f.message
                 if f.arithmetic:  # the finding's own figures are computed: show how
                     ans.arithmetic = "; ".join(x for x in (ans.arithmetic, f.arithmetic) if x)

@@ -125,6 +125,9 @@ _OPENS = re.compile(r"(?:(?:其中|涵盖|包括|包含|分别为|分别是)[::,
 
 # "X中," / "X里," as a clause of its own frames the figures after it as parts of X.
 _FRAME = re.compile(r"(?:在)?([\u4e00-\u9fff“”]{2,20}?)(?:之中|当中|中|里)")
+# "在主动公开的90条政府信息中," states X and frames the rest of the sentence (across ";") as its parts.
+_NUM_FRAME = re.compile(r"(?:在)?([\u4e00-\u9fff“”]{2,20}?)的?\d+(?:\.\d+)?\s*[\u4e00-\u9fff]?"
+                        r"([\u4e00-\u9fff“”]{0,10}?)(?:之中|当中|中|里)")
 
 _CATEGORY = re.compile(r"(?:发布|公开)([\u4e00-\u9fff]{2,8}?类)信息")
 
@@ -150,6 +153,8 @@ def _prose_facts(text: str, sections: list[Section], tables: list[Table], cat: C
         last_clause_had_number = False
         prev_clause = ""
         pending = ""
+        framed = False  # a "在…90条…中," clause frames the sentence
+        semi_whole = ""  # the enumeration a semicolon interrupted: it goes on with another part
         for ba, bb in _clauses(text, sa, sb, ",;:"):
             out += _zero_facts(text, ba, bb, sections, cat)
         for ca, cb in _clauses(text, sa, sb):
@@ -157,8 +162,9 @@ def _prose_facts(text: str, sections: list[Section], tables: list[Table], cat: C
             nums = [n for n in find_numbers(clause) if n.unit in _COUNT_UNITS
                     and not clause[max(0, n.start - 1):n.start] == "第"]
             nums = sorted(nums + _implied_unit(text, clause, ca, sb), key=lambda n: n.start)
-            if text[ca - 1:ca] in ";;":  # a semicolon ends an enumeration
-                whole, outer = "", None
+            if text[ca - 1:ca] in ";;" and not framed:  # a semicolon ends an enumeration, unless
+                semi_whole, whole, outer = whole, "", None  # the next clause is another part of it
+            nframe = _NUM_FRAME.fullmatch(clause.strip()) if len(nums) == 1 else None
             if not nums and last is not None and _OPENS.match(clause.strip()):
                 # "…487条,其中,主动公开…" / "40条,其中办理…的依据、条件、程序1条": the opener starts a clause
                 whole = last.label.split(SEP)[-1]
@@ -233,11 +239,21 @@ def _prose_facts(text: str, sections: list[Section], tables: list[Table], cat: C
                 name = re.sub(r"^(?:19|20)\d{2}年度?", "", name) or name  # the year is the report's, not the figure's
                 if not name and last is not None:
                     name = last.label.split(SEP)[-1]
+                if nframe is not None:  # the framing figure is named by its frame
+                    name = normalize_label(f"{nframe.group(1)}{nframe.group(2)}") or name
+                if semi_whole and k == 0:
+                    # "其中:A5条,B1条;C7条;D12条": after a semicolon the list goes on while the figures
+                    # are of its unit and no catalogue quantity of their own
+                    if r is None and last is not None and n.unit == last.unit:
+                        whole = semi_whole
+                    semi_whole = ""
                 within = whole if whole and whole != name else ""
                 f = Fact(metric, dim, n.value, n.unit or "", "prose", spath, clause, ca, cb,
                          label=SEP.join(x for x in (within, name) if x))
                 out.append(f)
                 last = f
+            if nframe is not None and last is not None:
+                whole, framed = last.label.split(SEP)[-1], True
             last_clause_had_number = bool(nums)
             prev_clause = clause
             if outer is not None and re.search(r"[))]", clause):  # the bracketed breakdown has ended
@@ -307,6 +323,15 @@ def extract_facts(text: str, sections: list[Section], tables: list[Table], catal
     return facts
 
 
+_CUMULATIVE = re.compile(r"累计|历年")
+
+
+def is_cumulative(f) -> bool:  # noqa: ANN001
+    """A running total ("历年累计主动公开582条", a 统计表's 历年累计 column) is another quantity than the
+    year's figure of the same metric."""
+    return bool(_CUMULATIVE.search(" ".join(x for x in (getattr(f, "label", ""), f.row_label, f.col_label) if x)))
+
+
 def mark_conflicts(facts: list[Fact]) -> list[Fact]:
     """Same (metric, dimension, percent-or-not), different values from prose vs a table (or two
     tables) -> conflict=True on both sides.  Prose-only differences are not conflicts: reports
@@ -315,7 +340,7 @@ def mark_conflicts(facts: list[Fact]) -> list[Fact]:
     for f in facts:
         if f.metric.startswith((PROSE_PREFIX, TABLE_PREFIX)):
             continue
-        groups[(f.metric, f.dimension, f.unit == "%")].append(f)
+        groups[(f.metric, f.dimension, f.unit == "%", is_cumulative(f))].append(f)
     for fs in groups.values():
         # f conflicts when some g has another value and another source, or sits in another table.
         # Counted per value rather than compared pairwise: a big file repeating a metric thousands
@@ -340,4 +365,4 @@ def mark_conflicts(facts: list[Fact]) -> list[Fact]:
     return facts
 
 
-__all__ = ["extract_facts", "mark_conflicts"]
+__all__ = ["extract_facts", "mark_conflicts", "is_cumulative"]

@@ -40,10 +40,13 @@ class Settings:
     embed_threads: int = 2
     # Where the converted model folder is cached; empty means <data_dir>/models.
     model_dir: str = ""
-    # Optional OpenAI-compatible LLM (Ollama, vLLM). Empty = extractive answers only.
+    # Optional OpenAI-compatible LLM (Ollama, vLLM, llama.cpp's server), e.g. http://127.0.0.1:11434/v1.
+    # Empty = deterministic answers only. It reads questions and phrases text answers; it never supplies
+    # a figure (assistant/llm/). Seconds per request (one retry).
     llm_base_url: str = ""
     llm_model: str = ""
     llm_api_key: str = ""
+    llm_timeout_s: float = 20.0
     # Server
     host: str = "127.0.0.1"
     port: int = 7860

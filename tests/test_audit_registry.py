@@ -12,7 +12,7 @@ RULES_DIR = Path(audit.__file__).resolve().parent / "rules"
 
 def test_rules_run_in_order_and_name_themselves():
     assert [r.NAME for r in RULES] == ["template_identity", "parts_sum", "percentage", "prose_vs_table",
-                                       "declared_parts", "other_body"]
+                                       "declared_parts", "other_body", "carry_over"]
     for rule in RULES:
         assert rule.__name__.rsplit(".", 1)[-1] == rule.NAME
         assert rule.SEVERITY in ("high", "medium", "low") and callable(rule.check)
@@ -22,7 +22,8 @@ def test_severity_comes_from_the_registry():
     assert SEVERITY == {r.NAME: r.SEVERITY for r in RULES}
     assert audit.SEVERITY is SEVERITY and audit.RULES is RULES
     assert SEVERITY == {"template_identity": "high", "parts_sum": "high", "prose_vs_table": "high",
-                        "declared_parts": "medium", "percentage": "medium", "other_body": "medium"}
+                        "declared_parts": "medium", "percentage": "medium", "other_body": "medium",
+                        "carry_over": "medium"}
 
 
 def test_rule_modules_never_import_the_package():

@@ -243,3 +243,64 @@ def test_check_tab_refutes_a_claim(server, browser, tmp_path):
     assert _norm(api["explanation"]) in _norm(text)
     c = api["citations"][0]
     assert _norm(c["report"]) in _norm(text) and f"「{c['quote'].strip()}」" in text
+
+
+# -- issue 12: a trend answer's chart, its CSV download, and a citation opened in the source viewer --
+
+@pytest.fixture
+def trend_server(tmp_path, fake_assistant, monkeypatch):
+    """The page over the fake assistant answering every question with a trend (tests/test_workbench.py)."""
+    from index.settings import load_settings
+    from tests.test_workbench import trend_answer
+    from ui.server import make_app
+
+    monkeypatch.setattr(fake_assistant, "ask", lambda question, session_id=None: trend_answer(fake_assistant, question))
+    with _serving(make_app(load_settings(data_dir=tmp_path / "data"), assistant=fake_assistant)) as url:
+        yield url
+
+
+def test_trend_chart_csv_and_source_viewer(trend_server, browser, tmp_path):
+    import csv
+    import io
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.test_workbench import TREND_Q
+    from ui.export import COLUMNS
+
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    browser.get(trend_server + "/")
+    _ask_in_page(browser, TREND_Q, 1)
+    wait = WebDriverWait(browser, 60)
+    # the chart: a Gradio plot whose image is drawn
+    img = wait.until(lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, "#reportqa-chart img")
+                                     if e.is_displayed() and e.size["width"] > 200), False))
+    assert img.get_attribute("src").startswith("data:image/png")
+    chat = browser.find_element(By.ID, "reportqa-chat").text
+    assert "未载入" in chat and "52-30=22" in chat, chat  # the table, missing years said, arithmetic shown
+    time.sleep(0.5)
+    _shot(browser, tmp_path, "trend_chart.png")
+
+    # the CSV: downloaded through the chat's button, read back with the csv module
+    browser.find_element(By.CSS_SELECTOR, "#reportqa-csv").click()
+    got = wait.until(lambda d: next((p for p in downloads.glob("*.csv")), False))
+    time.sleep(0.5)
+    rows = list(csv.DictReader(io.StringIO(got.read_text(encoding="utf-8-sig"))))
+    assert tuple(rows[0].keys()) == COLUMNS and [r["year"] for r in rows] == ["2015", "2016", "2017", "2018"]
+    assert rows[2]["quote"] == "收到政府信息公开申请52件"
+
+    # a citation opens the report's text at the cited span, highlighted
+    link = browser.find_element(By.PARTIAL_LINK_TEXT, "查看原文")
+    href = link.get_attribute("href")
+    assert "/api/v1/reports/1/source?" in href
+    before = set(browser.window_handles)
+    link.click()
+    wait.until(lambda d: len(d.window_handles) > len(before))
+    browser.switch_to.window(next(h for h in browser.window_handles if h not in before))
+    mark = wait.until(lambda d: d.find_element(By.ID, "reportqa-cited"))
+    assert mark.tag_name == "mark" and mark.text == "网络申请30件"
+    assert mark.value_of_css_property("background-color") not in ("rgba(0, 0, 0, 0)", "transparent")
+    _shot(browser, tmp_path, "source_viewer.png")

@@ -77,7 +77,7 @@ def test_format_answer_lists_citations_sql_and_conflicts(fake_assistant):
     assert "[1] 海陵区2017年政府信息公开工作年度报告 › 三、依申请公开政府信息情况" in lines
     assert "    「收到政府信息公开申请52件」" in lines
     assert "SQL:" in lines and any("SELECT value FROM facts" in ln for ln in lines)
-    assert any(ln.startswith("conflict: apply_total: 52.0 / 50.0") for ln in lines)
+    assert any(ln.startswith("conflict: apply_total: 52 / 50") for ln in lines)  # one number format (ui/render.py)
 
 
 def test_format_answer_shows_table_cell_labels():

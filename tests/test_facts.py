@@ -138,6 +138,14 @@ def test_every_sample_table_cell_maps(cat):
      274, "制发政府信息 › 依申请公开"),  # and the outer list goes on after it
     ("全年主动公开135条,其中政策类1条,其他类134条;办理依申请公开1件。", 1, "办理依申请公开"),  # ; ends a list
     ("印发公文类政府信息510条。主动公开的信息中,规范性文件类信息5条。", 5, "主动公开的信息 › 规范性文件类信息"),
+    # a numbered frame names its figure and holds the sentence's list together across semicolons
+    ("在主动公开的90条政府信息中,机构设置类信息共1条;规范性文件类信息10条;财政预决算报告信息5条。", 90, "主动公开政府信息"),
+    ("在主动公开的90条政府信息中,机构设置类信息共1条;规范性文件类信息10条;财政预决算报告信息5条。", 5,
+     "主动公开政府信息 › 财政预决算报告信息"),
+    # after a semicolon an enumeration goes on with figures of its unit that are no catalogue quantity
+    ("全年主动公开61条,其中:减税降费5条,政策解读共1条;财政资金直达基层12条;其他文件共51条等。", 12,
+     "主动公开 › 财政资金直达基层"),
+    ("全年主动公开135条,其中政策类1条,其他类134条;依申请公开12条。", 12, "依申请公开"),
 ])
 def test_fact_labels(cat, text: str, value: float, label: str) -> None:  # noqa: ANN001
     labels = [f.label for f in facts_of(text, cat) if f.value == value and f.unit != "%"]
@@ -146,3 +154,17 @@ def test_fact_labels(cat, text: str, value: float, label: str) -> None:  # noqa:
 
 def test_a_scale_word_is_no_figure(cat) -> None:  # noqa: ANN001
     assert not [f for f in facts_of("本年收费金额(单位:万元)。", cat) if f.value == 10000]
+
+
+def test_a_running_total_is_no_conflict_with_the_years_figure(cat) -> None:  # noqa: ANN001
+    """历年累计 582条 and the year's 475条 of the same metric are two quantities, not one stated twice."""
+    from index.facts import mark_conflicts
+    from index.models import Fact
+
+    fs = [Fact("active_info_total", "", 582, "条", "prose", "", "q", 0, 1, label="历年累计主动公开政府信息"),
+          Fact("active_info_total", "", 475, "条", "table", "", "q", 2, 3, row_label="主动公开政府信息",
+               col_label="年度", label="主动公开政府信息 › 年度"),
+          Fact("active_info_total", "", 580, "条", "table", "", "q", 4, 5, row_label="主动公开政府信息",
+               col_label="历年累计", label="主动公开政府信息 › 历年累计")]
+    mark_conflicts(fs)
+    assert [f.conflict for f in fs] == [True, False, True]

@@ -163,3 +163,114 @@ def test_calibration_table_runs(sample_data_dir, capsys) -> None:  # noqa: ANN00
     assert main([gold, "--data-dir", str(sample_data_dir)]) == 0
     out = capsys.readouterr().out
     assert "single-report lookup items" in out and "threshold margin answered right wrong" in out
+
+
+# --- what a label must say: exclusions, running totals, changes and years ------------------------
+@pytest.mark.parametrize(("phrase", "path", "factor"), [
+    ("行政许可以外的对外管理服务事项", "第二十条第(五)项 › 其他对外管理服务事项 › 本年增/减", 0.9),  # 以外 -> the residual row
+    ("行政许可以外的对外管理服务事项", "第二十条第(五)项 › 行政许可 › 本年增/减", 0.45),
+    ("不是通过政府网站公开的", "统计表 › 主动公开文件数 › 其中:1.政府网站公开数 › 年度", 0.45),  # a complement
+    ("2017年以前公开的", "历年累计主动公开政府信息", 0.45),
+    ("历年累计主动公开的文件", "统计表 › 主动公开文件数 › 年度", 0.45),  # a running total is asked
+    ("主动公开的文件", "统计表 › 主动公开文件数 › 历年累计", 0.6),  # the year's figure is asked
+    ("不予公开的申请", "三、本年度办理结果 › (三)不予公开 › 总计", 1.0),
+    ("予以公开的申请", "三、本年度办理结果 › (三)不予公开 › 总计", 0.6),
+])
+def test_label_must_say_what_the_question_qualifies(phrase: str, path: str, factor: float) -> None:
+    from assistant.match.score import _qualified
+
+    assert _qualified(phrase, path) == factor
+
+
+def test_a_total_row_is_named_by_its_parent() -> None:
+    f = _fact(20, 0, "件", "三、本年度办理结果 › (七)总计 › 总计", "table", row="三、本年度办理结果 › (七)总计", col="总计")
+    assert name_of(f)[0] == "办理结果 总计"
+
+
+@pytest.mark.parametrize(("question", "change"), [
+    ("被征地农民养老保障金每人每月提高了多少元?", True),
+    ("2024年比上年增加了几件?", True),
+    ("收到的申请增幅是多少?", True),
+    ("被征地农民养老保障金每人每月是多少元?", False),
+    ("提高到多少元?", False),
+])
+def test_a_change_is_asked(question: str, change: bool) -> None:
+    from assistant.match.change import asks_change
+
+    assert asks_change(question) is change
+
+
+def test_a_change_comes_from_the_two_levels_of_its_sentence() -> None:
+    from assistant.match.answer import compose_change
+    from assistant.match.change import from_to
+
+    quote = "被征地农民养老保障金由每人每月300元提高到462元"
+    a = _fact(30, 300, "元", "被征地农民养老保障金由每人每月", quote=quote)
+    b = _fact(31, 462, "元", "提高到", quote=quote)
+    other = _fact(32, 150, "元", "城乡居民养老保障待遇从每人每月", quote="城乡居民养老保障待遇从每人每月150元提高到173元")
+    assert from_to(a, [a, b, other]) == (a, b)
+    res = resolve("被征地农民养老保障金每人每月提高", [a, b], Weights([a.label, b.label]))
+    ans = compose_change("提高了多少元?", res, from_to(a, [a, b]))
+    assert (ans.value, ans.arithmetic) == (162, "462-300=162") and len(ans.citations) == 2
+    # a level alone is no change: not found, the level shown as the closest
+    alone = compose_change("提高了多少元?", res, None)
+    assert alone.value is None and not alone.found and alone.citations[0].kind == "closest"
+
+
+@pytest.mark.parametrize(("quote", "label", "asked", "ok"), [
+    ("主动公开及依申请公开政府信息占比高达80.29%", "主动公开及依申请公开政府信息占比", 2019, False),
+    ("2019年共受理申请12件", "受理申请", 2019, True),  # its clause names the asked year
+    ("上年结转政府信息公开申请数量3件", "二、上年结转政府信息公开申请数量 › 总计", 2019, True),  # last year's
+    ("上年结转政府信息公开申请数量3件", "二、上年结转政府信息公开申请数量 › 总计", 2018, False),
+    ("本年新收申请12件", "本年新收申请", 2020, True),  # the report's own year
+])
+def test_a_figure_is_about_its_reports_year_unless_it_says_otherwise(quote, label, asked, ok) -> None:  # noqa: ANN001
+    from assistant.match.period import about_year
+
+    value = float(__import__("re").search(r"\d+(?:\.\d+)?(?=[%件条])", quote).group())
+    assert about_year(_fact(40, value, "件", label, quote=quote), asked, 2020) is ok
+
+
+def test_a_figure_stated_two_ways_is_withheld() -> None:
+    from assistant.answers import Answer, Conflict
+    from assistant.withhold import WITHHELD, withhold_conflicted
+
+    cites = [FACTS[0].citation(), FACTS[1].citation()]
+    ans = Answer(question="q", answer="为0件。", route="sql", value=0.0, unit="件", citations=cites[:1],
+                 conflicts=[Conflict(metric="表中分项与合计不符", values=[0.0, 1.0], citations=cites, note="n",
+                                     kind="parts")])
+    out = withhold_conflicted(ans)
+    assert out.value is None and not out.found and WITHHELD in out.notes and "0件、1件" in out.answer
+    # an audit finding about other figures, or prose beside a table (the cell is given), leaves it standing
+    for kind in ("audit", "values"):
+        kept = Answer(question="q", answer="为3件。", route="sql", value=3.0, unit="件", citations=cites[:1],
+                      conflicts=[Conflict(metric="m", values=[3.0, 0.0], citations=cites, kind=kind)])
+        assert withhold_conflicted(kept).value == 3.0
+
+
+@pytest.mark.parametrize(("phrase", "want"), [
+    ("公众号发布的信息中非原创", ("原创", "公众号发布的信息")),  # "中非" is no word here
+    ("不是通过政府网站公开", ("通过政府网站公开", "")),
+    ("原创", ("", "")),
+])
+def test_a_negated_part(phrase: str, want: tuple) -> None:
+    from assistant.match.complement import negated
+
+    assert negated(phrase) == want
+
+
+def test_the_rest_of_a_declared_whole() -> None:
+    from assistant.match.answer import compose_rest
+    from assistant.match.complement import whole_of
+
+    whole = _fact(50, 1169, "篇", "共发布公众号信息")
+    part = _fact(51, 159, "篇", "共发布公众号信息 › 原创类信息")
+    loose = _fact(52, 30, "篇", "原创视频")  # no whole declared
+    assert whole_of(part, [whole, part, loose]) is whole and whole_of(loose, [whole, part, loose]) is None
+    parent = _fact(53, 201, "条", "统计表 › 主动公开文件数 › 年度", "table", row="主动公开文件数", col="年度")
+    row = _fact(54, 172, "条", "统计表 › 主动公开文件数 › 其中:1.政府网站公开数 › 年度", "table",
+                row="主动公开文件数 › 其中:1.政府网站公开数", col="年度")
+    other_col = _fact(55, 370, "条", "统计表 › 主动公开文件数 › 历年累计", "table", row="主动公开文件数", col="历年累计")
+    assert whole_of(row, [other_col, parent, row]) is parent
+    ans = compose_rest("q", part, whole)
+    assert (ans.value, ans.arithmetic, len(ans.citations)) == (1010, "1169-159=1010", 2)

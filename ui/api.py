@@ -1,4 +1,6 @@
-"""The JSON API under /api/v1: health, ask, check, audit, reports, upload, delete and reindex.
+"""The JSON API under /api/v1: health, ask, check, audit, reports, upload, delete and reindex; an answer's
+figures as a chart (``/charts/{key}.png``) and a download (``POST /export``, ``/exports/{key}.{fmt}``); a
+report's text around a cited span (``/reports/{id}/source``).
 
 Reads are open; writes (upload, delete, reindex) need the API key when one is configured.
 
@@ -7,12 +9,14 @@ can produce a 5xx, and even that is answered as JSON with a short message (see `
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, File, Header, HTTPException, UploadFile
+from fastapi import APIRouter, Depends, File, Header, HTTPException, Query, UploadFile
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from index.pipeline import read_capped
+from ui import artifacts
 from ui.uploads import forget_upload, ingest_paths, ingest_upload, key_ok, stored_uploads, upload_limit_mb
 
 MAX_QUESTION_CHARS = 10_000
@@ -25,6 +29,18 @@ class CheckRequest(BaseModel):
 class AskRequest(BaseModel):
     question: str = Field(..., min_length=1, max_length=MAX_QUESTION_CHARS)
     session_id: str | None = Field(default=None, max_length=200)
+
+
+class ExportRequest(AskRequest):
+    format: Literal["csv", "xlsx", "json"] = "csv"
+
+
+def _download(rows: list[dict], fmt: str, question: str) -> Response:
+    from ui.export import FORMATS, filename, render
+
+    media, _ = FORMATS[fmt]
+    return Response(content=render(rows, fmt), media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{filename(question, fmt)}"'})
 
 
 def report_summary(row: Any) -> dict:
@@ -63,13 +79,51 @@ def make_api(assistant: Any, settings: Any = None) -> APIRouter:
         # The SQL store is reached through the indexer that shares the server's stores.
         sql = getattr(getattr(assistant, "indexer", None), "sql", None)
         n_chunks = sql.counts().get("chunks") if hasattr(sql, "counts") else None
-        return {"status": "ok", "reports": len(rows), "chunks": n_chunks}
+        # issue 14: the optional LLM's status (configured / reachable / model), probed at most every 30 s
+        from assistant.llm import llm_status
+
+        llm = llm_status(settings) if settings is not None else {"configured": False}
+        return {"status": "ok", "reports": len(rows), "chunks": n_chunks, "llm": llm}
 
     @router.post("/ask")
     def ask(req: AskRequest) -> dict:
         if not req.question.strip():
             raise HTTPException(status_code=422, detail="please ask a question (the question is empty)")
-        return assistant.ask(req.question, session_id=req.session_id).to_dict()
+        return artifacts.payload(req.question, assistant.ask(req.question, session_id=req.session_id))
+
+    @router.post("/export")
+    def export(req: ExportRequest) -> Response:
+        """The question's figures as CSV, XLSX or JSON: one row per figure with its citation and the SQL."""
+        from ui.export import export_rows
+
+        if not req.question.strip():
+            raise HTTPException(status_code=422, detail="please ask a question (the question is empty)")
+        ans = assistant.ask(req.question, session_id=req.session_id)
+        rows = export_rows(ans)
+        if not rows:
+            raise HTTPException(status_code=404, detail="the answer gives no figures to export: " + ans.answer[:300])
+        return _download(rows, req.format, req.question)
+
+    @router.get("/exports/{key}.{fmt}")
+    def export_kept(key: str, fmt: Literal["csv", "xlsx", "json"]) -> Response:
+        """The figures of an answer given a moment ago (its ``exports`` links)."""
+        from ui.export import export_rows
+
+        kept = artifacts.get(key)
+        if kept is None:
+            raise HTTPException(status_code=404, detail="no such answer (ask again: answers are kept for a while)")
+        return _download(export_rows(kept.answer), fmt, kept.question)
+
+    @router.get("/charts/{key}.png")
+    def chart(key: str) -> Response:
+        """The chart of an answer's figures (its ``chart`` link): a line over years, bars over bodies."""
+        from ui.charts import chart_title, png
+
+        kept = artifacts.get(key)
+        if kept is None or not kept.chart_kind:
+            raise HTTPException(status_code=404, detail="no such chart (ask again: answers are kept for a while)")
+        return Response(content=png(kept.answer["table"], kept.chart_kind, chart_title(kept.answer)),
+                        media_type="image/png")
 
     @router.get("/reports")
     def reports() -> list[dict]:
@@ -85,6 +139,24 @@ def make_api(assistant: Any, settings: Any = None) -> APIRouter:
             # The normalized text every citation offset points into.
             body["text"] = rep.text
         return body
+
+    @router.get("/reports/{report_id}/source")
+    def source(report_id: int, start: int = Query(..., ge=0), end: int | None = Query(default=None, ge=0),
+               context: int = Query(default=600, ge=0, le=20_000),
+               format: Literal["json", "html"] = "json") -> Any:
+        """The report's text around a cited span and the span itself (offsets into the normalized text every
+        citation uses); a span that is a table cell comes with its row. ``format=html``: the viewer page the
+        chat's citations open, the span highlighted."""
+        from ui.source import BadSpan, page, window
+
+        rep = assistant.report(report_id)
+        if rep is None:
+            raise HTTPException(status_code=404, detail=f"no report with id {report_id}")
+        try:
+            w = window(rep, start, end, context, store=getattr(assistant, "sql", None))
+        except BadSpan as exc:
+            raise HTTPException(status_code=422, detail=str(exc)) from None
+        return HTMLResponse(page(w, len(rep.text))) if format == "html" else w
 
     @router.post("/reports", dependencies=[Depends(require_key)])
     def upload(file: UploadFile = File(...)) -> dict:

@@ -9,6 +9,8 @@ may have no network).
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import index.settings  # noqa: F401  (sets GRADIO_ANALYTICS_ENABLED=False before gradio is imported)
@@ -16,6 +18,10 @@ import index.settings  # noqa: F401  (sets GRADIO_ANALYTICS_ENABLED=False before
 import gradio as gr  # noqa: E402
 
 from index.pipeline import SUPPORTED  # noqa: E402  (the one list of formats)
+from ui.artifacts import payload  # noqa: E402
+from ui.render import (SEVERITY_ICONS, as_dict, cell_label, citation_title, cited_row,  # noqa: E402
+                       comparison_word, conflict_values, figure_cells, fmt_num, group_findings, severity_label,
+                       source_url, table_citations, table_columns, verdict_badge)
 
 EXAMPLES = [
     "海陵区2017年收到多少件政府信息公开申请?",
@@ -49,21 +55,23 @@ def _quote_block(quote: str) -> str:
     return "\n".join(f"> {md_escape(ln)}" for ln in lines) if lines else "> "
 
 
-def _fmt_num(v: Any) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
 def citation_markdown(n: int, c: dict) -> str:
-    title = c.get("report") or c.get("source") or "?"
-    head = f"**[{n}] {md_escape(title)}**"
+    """One numbered source: report › section (cells), a link opening the report at the span, the quote,
+    and a cited table cell's whole row with the cell marked."""
+    head = f"**[{n}] {md_escape(citation_title(c))}**"
     if c.get("section"):
         head += f" › {md_escape(c['section'])}"
-    cell = " / ".join(x for x in (c.get("row_label"), c.get("col_label")) if x)
+    cell = cell_label(c)
     if cell:
         head += f" ({md_escape(cell)})"
-    return f"{head}\n\n{_quote_block('「' + (c.get('quote') or '').strip() + '」')}"
+    url = source_url(c)
+    if url:
+        head += f" [查看原文]({url})"
+    out = f"{head}\n\n{_quote_block('「' + (c.get('quote') or '').strip() + '」')}"
+    row = cited_row(c)
+    if row:
+        out += f"\n\n<small>表格行:{md_escape(row)}</small>"
+    return out
 
 
 def sources_markdown(cites: list[dict]) -> list[str]:
@@ -76,12 +84,16 @@ def sources_markdown(cites: list[dict]) -> list[str]:
 def answer_markdown(d: dict) -> str:
     """The chat bubble for one answer: text, sources, SQL, arithmetic and conflicts."""
     parts = [md_escape(d.get("answer") or "")]
+    if d.get("table"):
+        parts.append(table_markdown(d["table"]))
     if d.get("arithmetic"):
         parts.append(f"计算:`{d['arithmetic']}`")
-    parts.extend(sources_markdown(d.get("citations") or []))
+    if d.get("exports"):
+        parts.append("下载数据:" + " · ".join(f"[{f.upper()}]({u})" for f, u in d["exports"].items() if u))
+    cites = [c for c in table_citations(d.get("table") or []) if c] or d.get("citations") or []
+    parts.extend(sources_markdown(cites))
     for k in d.get("conflicts") or []:
-        values = " / ".join(_fmt_num(v) for v in k.get("values") or [])
-        line = f"⚠️ **数据冲突**:{md_escape(k.get('metric', ''))} 报告中出现不同数值 {md_escape(values)}"
+        line = f"⚠️ **数据冲突**:{md_escape(k.get('metric', ''))} 报告中出现不同数值 {md_escape(conflict_values(k))}"
         if k.get("note"):
             line += f"({md_escape(k['note'])})"
         parts.append(line)
@@ -92,6 +104,19 @@ def answer_markdown(d: dict) -> str:
         # Collapsed: generated SQL is long and most readers want the answer and its sources.
         parts.append(f"<details><summary>SQL</summary>\n\n```sql\n{d['sql'].strip()}\n```\n\n</details>")
     return "\n\n".join(p for p in parts if p)
+
+
+def table_markdown(rows: list) -> str:
+    """An answer's figures as a Markdown table; each row points at its numbered source below."""
+    cols = table_columns(rows)
+    lines = ["| " + " | ".join(h for _, h in cols) + " | 来源 |", "|" + "---|" * (len(cols) + 1)]
+    n = 0
+    for r in rows:
+        cells = figure_cells(r)
+        cited = bool(as_dict(r).get("citation"))
+        n += cited
+        lines.append("| " + " | ".join(md_escape(cells[k]) for k, _ in cols) + f" | {f'[{n}]' if cited else ''} |")
+    return "\n".join(lines)
 
 
 def reports_markdown(rows: list[Any]) -> str:
@@ -107,17 +132,15 @@ def reports_markdown(rows: list[Any]) -> str:
 
 def verdict_markdown(d: dict) -> str:
     """The 核查说法 result: badge, claimed vs report figures, rule, explanation, citations."""
-    from ui.cli import COMPARISON_WORDS, VERDICT_LABELS
-
-    zh, en, dot = VERDICT_LABELS.get(d.get("verdict", ""), (d.get("verdict", ""), d.get("verdict", ""), "❔"))
+    zh, en, dot = verdict_badge(d.get("verdict", ""))
     unit = md_escape(d.get("unit") or "")
     parts = [f"### {dot} {zh} · {en}", f"**说法**:{md_escape(d.get('claim', ''))}"]
     figs = []
     if d.get("claimed_value") is not None:
-        cmp = COMPARISON_WORDS.get(d.get("comparison", ""), d.get("comparison", ""))
-        figs.append(f"说法中的数字:{md_escape(cmp)} {_fmt_num(d['claimed_value'])}{unit}")
+        cmp = comparison_word(d.get("comparison", ""))
+        figs.append(f"说法中的数字:{md_escape(cmp)} {fmt_num(d['claimed_value'])}{unit}")
     if d.get("report_values"):
-        figs.append("报告中的数字:" + " / ".join(f"{_fmt_num(v)}{unit}" for v in d["report_values"]))
+        figs.append("报告中的数字:" + " / ".join(f"{fmt_num(v)}{unit}" for v in d["report_values"]))
     if figs:
         parts.append(" ;".join(figs))
     if d.get("explanation"):
@@ -139,11 +162,8 @@ def report_choices(rows: list[Any]) -> list[tuple[str, str]]:
 
 def findings_markdown(findings: list[dict], rows: list[Any]) -> str:
     """The 一致性检查 result: per report, each finding with severity, message, arithmetic, sources."""
-    from ui.cli import SEVERITY_LABELS, group_findings
-
     if not rows:
         return "尚未导入报告。"
-    icons = {"high": "🔴", "medium": "🟠", "low": "🟡"}
     parts = []
     for row, found in group_findings(findings, rows):
         title = md_escape(row.meta.title or row.source)
@@ -154,7 +174,7 @@ def findings_markdown(findings: list[dict], rows: list[Any]) -> str:
         parts.append(f"发现 {len(found)} 处问题")
         for f in found:
             sev = f.get("severity", "")
-            parts.append(f"{icons.get(sev, '•')} **{SEVERITY_LABELS.get(sev, sev)}** "
+            parts.append(f"{SEVERITY_ICONS.get(sev, '•')} **{severity_label(sev)}** "
                          f"<small>({md_escape(f.get('rule', ''))})</small> {md_escape(f.get('message', ''))}")
             if f.get("arithmetic"):
                 parts.append(f"计算:`{f['arithmetic']}`")
@@ -235,6 +255,29 @@ def upload_handler(assistant: Any, settings: Any, files: list | None, key: str |
     yield upload_markdown(done)
 
 
+def figures_outputs(d: dict | None) -> tuple:
+    """The chat's chart and download buttons for an answer (``artifacts.payload``): a Gradio plot of its
+    figures and CSV / XLSX files of them, each hidden when the answer gives no figures."""
+    from ui import artifacts
+    from ui.charts import chart_title, figure
+    from ui.export import export_rows, filename, render
+
+    rows = export_rows(d) if d else []
+    kind = artifacts.chart_kind(d) if d else ""
+    plot = gr.Plot(value=figure(d["table"], kind, chart_title(d)), visible=True) if kind else gr.Plot(value=None,
+                                                                                                       visible=False)
+    if not rows:
+        return plot, gr.DownloadButton(value=None, visible=False), gr.DownloadButton(value=None, visible=False)
+    folder = Path(tempfile.gettempdir()) / "reportqa-exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for fmt in ("csv", "xlsx"):
+        path = folder / filename(d.get("question") or "", fmt)
+        path.write_bytes(render(rows, fmt))
+        files.append(gr.DownloadButton(value=str(path), visible=True))
+    return (plot, *files)
+
+
 def _base(p: Any) -> str:
     return str(p).replace("\\", "/").rsplit("/", 1)[-1]
 
@@ -247,17 +290,18 @@ def make_chat(assistant: Any, settings: Any = None) -> gr.Blocks:
         history = list(history or [])
         message = (message or "").strip()
         if not message:
-            return "", history
+            return "", history, *figures_outputs(None)
         # One session per browser page: follow-ups ("那2018年呢?") resolve against it.
         session_id = getattr(request, "session_hash", None) if request is not None else None
         history.append({"role": "user", "content": message})
+        d = None
         try:
-            d = assistant.ask(message, session_id=session_id).to_dict()
+            d = payload(message, assistant.ask(message, session_id=session_id))
             reply = answer_markdown(d)
         except Exception as exc:  # noqa: BLE001 — the page must stay usable and say what happened
             reply = f"⚠️ 出错了:{md_escape(str(exc) or type(exc).__name__)}"
         history.append({"role": "assistant", "content": reply})
-        return "", history
+        return "", history, *figures_outputs(d)
 
     def list_reports():  # noqa: ANN202
         try:
@@ -283,6 +327,12 @@ def make_chat(assistant: Any, settings: Any = None) -> gr.Blocks:
                     with gr.Tab("问答", id="ask"):
                         chatbot = gr.Chatbot(label="对话", height=600, elem_id="reportqa-chat",
                                              elem_classes=["reportqa-quote"], buttons=["copy"])
+                        # The latest answer's figures: its chart and downloads (hidden when it has none).
+                        plot = gr.Plot(label="图表", format="png", visible=False, elem_id="reportqa-chart")
+                        with gr.Row():
+                            csv_btn = gr.DownloadButton("下载 CSV", visible=False, size="sm", elem_id="reportqa-csv")
+                            xlsx_btn = gr.DownloadButton("下载 XLSX", visible=False, size="sm",
+                                                         elem_id="reportqa-xlsx")
                         with gr.Row():
                             box = gr.Textbox(placeholder="输入问题,例如:海陵区2017年收到多少件政府信息公开申请?",
                                              show_label=False, lines=1, max_lines=4, scale=5,
@@ -312,8 +362,8 @@ def make_chat(assistant: Any, settings: Any = None) -> gr.Blocks:
                                      elem_id="reportqa-key")
                 upload_btn = gr.Button("导入所选文件", size="sm", elem_id="reportqa-upload-btn")
                 upload_md = gr.Markdown(elem_id="reportqa-upload-status")
-        box.submit(respond, [box, chatbot], [box, chatbot])
-        send.click(respond, [box, chatbot], [box, chatbot])
+        box.submit(respond, [box, chatbot], [box, chatbot, plot, csv_btn, xlsx_btn])
+        send.click(respond, [box, chatbot], [box, chatbot, plot, csv_btn, xlsx_btn])
         claim_box.submit(check, [claim_box], [verdict_md])
         check_btn.click(check, [claim_box], [verdict_md])
         audit_btn.click(run_audit, [audit_pick], [audit_md])

@@ -1,4 +1,4 @@
-"""The ``reportqa`` command: ingest, ask, check, audit, reports, serve, eval, demo.
+"""The ``reportqa`` command: ingest, ask, check, audit, reports, serve, mcp, eval, demo.
 
 Heavy imports (torch, Qdrant, Gradio) happen inside the commands so ``reportqa --help`` is fast.
 """
@@ -10,6 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import click
+
+# Labels, numbers, verdicts and citation lines are the renderer's (one for every face); re-exported here.
+from ui.render import (COMPARISON_WORDS, SEVERITY_LABELS, VERDICT_LABELS, citation_lines,  # noqa: F401
+                       conflict_values, group_findings, one_line, table_citations, text_table, verdict_label)
+from ui.render import fmt_num as _num
 
 EXIT_LOCKED = 2
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples" / "reports"
@@ -124,33 +129,26 @@ def run_ingest(settings: Any, paths: list[Path], echo=click.echo) -> int:
     return 1 if n_failed else 0
 
 
-def _one_line(s: str) -> str:
-    return " ".join((s or "").split())
-
-
 def format_answer(d: dict) -> str:
-    """Plain-text rendering of ``Answer.to_dict()`` for the terminal."""
+    """Plain-text rendering of ``Answer.to_dict()`` for the terminal (pieces from ``ui.render``)."""
     out = [d.get("answer") or ""]
+    if d.get("table"):  # a trend or ranking: the figures as a table, each row with its citation number
+        out += ["", text_table(d["table"])]
     if d.get("arithmetic"):
         out.append(f"calculation: {d['arithmetic']}")
-    cites = d.get("citations") or []
+    cites = [c for c in table_citations(d.get("table") or []) if c] or d.get("citations") or []
     if cites:
         out.append("")
-        for i, c in enumerate(cites, 1):
-            where = " › ".join(x for x in (c.get("report") or c.get("source"), c.get("section")) if x)
-            cell = " / ".join(x for x in (c.get("row_label"), c.get("col_label")) if x)
-            out.append(f"[{i}] {where}" + (f"  ({cell})" if cell else ""))
-            out.append(f"    「{_one_line(c.get('quote', ''))}」")
+        out.extend(citation_lines(cites))
     if d.get("sql"):
         out.append("")
         out.append("SQL:")
         out.extend("    " + ln for ln in d["sql"].strip().splitlines())
     for k in d.get("conflicts") or []:
-        vals = " / ".join(str(v) for v in k.get("values") or [])
         out.append("")
-        out.append(f"conflict: {k.get('metric', '')}: {vals}" + (f" ({k['note']})" if k.get("note") else ""))
+        out.append(f"conflict: {k.get('metric', '')}: {conflict_values(k)}" + (f" ({k['note']})" if k.get("note") else ""))
         for c in k.get("citations") or []:
-            out.append(f"    {c.get('report', '')} › {c.get('section', '')}: 「{_one_line(c.get('quote', ''))}」")
+            out.append(f"    {c.get('report', '')} › {c.get('section', '')}: 「{one_line(c.get('quote', ''))}」")
     return "\n".join(out)
 
 
@@ -172,8 +170,13 @@ def ingest(paths: tuple[Path, ...], data_dir: Path | None) -> None:
 @data_dir_option
 @click.option("--json", "as_json", is_flag=True, help="Print the whole answer as JSON.")
 @click.option("--session", default=None, help="Session id, so follow-up questions resolve against earlier ones.")
-def ask(question: str, data_dir: Path | None, as_json: bool, session: str | None) -> None:
-    """Answer QUESTION with citations."""
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the answer's figures to FILE (CSV, one row per figure with its citation and SQL).")
+@click.option("--xlsx", "xlsx_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the answer's figures to FILE as an Excel workbook.")
+def ask(question: str, data_dir: Path | None, as_json: bool, session: str | None, csv_file: Path | None,
+        xlsx_file: Path | None) -> None:
+    """Answer QUESTION with citations (a trend or ranking also as a table)."""
     from assistant.engine import Assistant
 
     if not question.strip():
@@ -186,6 +189,23 @@ def ask(question: str, data_dir: Path | None, as_json: bool, session: str | None
     finally:
         assistant.close()
     click.echo(json.dumps(d, ensure_ascii=False, indent=2) if as_json else format_answer(d))
+    _write_exports(d, {"csv": csv_file, "xlsx": xlsx_file})
+
+
+def _write_exports(d: dict, files: dict[str, Path | None]) -> None:
+    """Write the answer's figures to the asked files; say so on stderr (exit 1 when there are none)."""
+    from ui.export import export_rows, render
+
+    if not any(files.values()):
+        return
+    rows = export_rows(d)
+    if not rows:
+        click.echo("the answer gives no figures: nothing written", err=True)
+        sys.exit(1)
+    for fmt, path in files.items():
+        if path is not None:
+            path.write_bytes(render(rows, fmt))
+            click.echo(f"wrote {len(rows)} figure{'s' if len(rows) != 1 else ''} to {path}", err=True)
 
 
 @cli.command()
@@ -208,38 +228,6 @@ def reports(data_dir: Path | None, as_json: bool) -> None:
         click.echo(f"{r.id:>4}  {describe(r.meta)}; region: {r.meta.region or '?'}; source: {r.source}")
 
 
-VERDICT_LABELS = {
-    "supported": ("属实", "supported", "🟢"),
-    "refuted": ("不实", "refuted", "🔴"),
-    "conflicting": ("有矛盾", "conflicting", "🟠"),
-    "not_found": ("未找到", "not found", "⚪"),
-}
-SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低"}
-COMPARISON_WORDS = {"eq": "=", "gt": ">", "lt": "<", "approx": "≈", "about_more": "≥ (余/多)", "nearly": "≤ (近)"}
-
-
-def verdict_label(verdict: str) -> str:
-    zh, en, _ = VERDICT_LABELS.get(verdict, (verdict, verdict, ""))
-    return f"{zh} / {en}"
-
-
-def _num(v: Any) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return "" if v is None else str(v)
-
-
-def _citation_lines(cites: list[dict], with_report: bool = True) -> list[str]:
-    out = []
-    for i, c in enumerate(cites, 1):
-        where = " › ".join(x for x in ((c.get("report") or c.get("source")) if with_report else "",
-                                      c.get("section")) if x)
-        cell = " / ".join(x for x in (c.get("row_label"), c.get("col_label")) if x)
-        out.append(f"[{i}] {where}" + (f"  ({cell})" if cell else ""))
-        out.append(f"    「{_one_line(c.get('quote', ''))}」")
-    return out
-
-
 def format_verdict(d: dict) -> str:
     """Plain-text rendering of ``ClaimVerdict.to_dict()``."""
     unit = d.get("unit") or ""
@@ -256,16 +244,8 @@ def format_verdict(d: dict) -> str:
     cites = d.get("citations") or []
     if cites:
         out.append("")
-        out.extend(_citation_lines(cites))
+        out.extend(citation_lines(cites))
     return "\n".join(out)
-
-
-def group_findings(findings: list[dict], rows: list[Any]) -> list[tuple[Any, list[dict]]]:
-    """(report row, its findings) for every row, in listing order."""
-    by_id: dict[int, list[dict]] = {}
-    for f in findings:
-        by_id.setdefault(f.get("report_id"), []).append(f)
-    return [(r, by_id.get(r.id, [])) for r in rows]
 
 
 def format_audit(findings: list[dict], rows: list[Any]) -> str:
@@ -282,7 +262,7 @@ def format_audit(findings: list[dict], rows: list[Any]) -> str:
             out.append(f"[{sev} {SEVERITY_LABELS.get(sev, '')}] {f.get('rule', '')}: {f.get('message', '')}")
             if f.get("arithmetic"):
                 out.append(f"    arithmetic: {f['arithmetic']}")
-            out.extend("    " + ln for ln in _citation_lines(f.get("citations") or [], with_report=False))
+            out.extend("    " + ln for ln in citation_lines(f.get("citations") or [], with_report=False))
     return "\n".join(out)
 
 
@@ -360,6 +340,37 @@ def serve(data_dir: Path | None, host: str | None, port: int | None) -> None:
 
     settings = _settings(data_dir, host=host, port=port)
     _serve_or_explain(run, settings)
+
+
+@cli.command()
+@data_dir_option
+def mcp(data_dir: Path | None) -> None:
+    """Serve the MCP tools over stdio (for desktop agents; `serve` offers them at /mcp)."""
+    from ui.mcp_server import serve_stdio
+
+    settings = _settings(data_dir)
+    _locked_guard(settings, serve_stdio, settings,
+                  instead=f"point the MCP client at http://{settings.host}:{settings.port}/mcp instead")
+
+
+@cli.command()
+@data_dir_option
+@click.option("--json", "as_json", is_flag=True)
+def doctor(data_dir: Path | None, as_json: bool) -> None:
+    """Check the optional LLM (issue 14): configured / reachable / model name. Exit 1 when configured
+    but unreachable."""
+    from assistant.llm import llm_status
+
+    st = llm_status(_settings(data_dir))
+    if as_json:
+        click.echo(json.dumps(st, ensure_ascii=False, indent=2))
+    elif not st["configured"]:
+        click.echo("LLM: not configured (set llm_base_url, e.g. http://127.0.0.1:11434/v1); answers are deterministic")
+    else:
+        click.echo(f"LLM: configured  {st['base_url']}\n     reachable: {'yes' if st['reachable'] else 'no'}"
+                   f"{'  (' + st['error'] + ')' if st['error'] else ''}\n     model: {st['model']}"
+                   + ("" if st.get("model_listed") is not False else "  (not among the models the endpoint lists)"))
+    sys.exit(1 if st["configured"] and not st["reachable"] else 0)
 
 
 def _serve_or_explain(run: Any, settings: Any) -> None:

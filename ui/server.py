@@ -1,4 +1,5 @@
-"""One process, one Assistant: the JSON API at /api/v1 and the Gradio chat at /.
+"""One process, one Assistant: the JSON API at /api/v1, the OpenAI-compatible API at /v1, MCP (streamable
+HTTP) at /mcp and the Gradio chat at /.
 
 The embedded Qdrant store admits one process per data folder, so the server owns the stores
 and uploads go through its own indexer (``POST /api/v1/reports``).
@@ -58,6 +59,8 @@ def make_app(settings: Any, assistant: Any = None) -> FastAPI:
 
     from ui.api import make_api
     from ui.chat import CSS, THEME, make_chat
+    from ui.mcp_server import mcp_http
+    from ui.openai_api import make_openai_api
     from ui.uploads import upload_limit_mb
 
     if assistant is None:
@@ -73,11 +76,13 @@ def make_app(settings: Any, assistant: Any = None) -> FastAPI:
             raise
     inner = assistant
     shared = SerialAssistant(inner)
+    mcp_routes, mcp_running = mcp_http(shared, settings.host)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         try:
-            yield
+            async with mcp_running():
+                yield
         finally:
             inner.close()
 
@@ -101,6 +106,8 @@ def make_app(settings: Any, assistant: Any = None) -> FastAPI:
         return JSONResponse(status_code=500, content={"detail": f"internal error: {type(exc).__name__}: {exc}"})
 
     app.include_router(make_api(shared, settings))
+    app.include_router(make_openai_api(shared))
+    app.router.routes.extend(mcp_routes)  # read-only tools over the same shared assistant
     # No CORSMiddleware: the API answers same-origin pages and non-browser clients only.
     limit_mb = upload_limit_mb(settings)
     app.add_middleware(ApiGuard, limit_mb=limit_mb)
@@ -114,7 +121,7 @@ _MULTIPART_SLACK = 64 * 1024  # multipart headers and boundaries around the file
 
 
 class ApiGuard:
-    """ASGI middleware for /api/: no CORS preflight, and no body over the upload limit.
+    """ASGI middleware for /api/ and /v1/: no CORS preflight, and no body over the upload limit.
 
     * An OPTIONS request under /api/ gets a 405 without CORS headers. Otherwise it would fall
       through to the Gradio mount at "/", whose own CORS middleware approves preflights for
@@ -129,7 +136,7 @@ class ApiGuard:
         self.app, self.limit_mb = app, limit_mb
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope.get("path", "").startswith("/api/"):
+        if scope["type"] == "http" and scope.get("path", "").startswith(("/api/", "/v1/")):
             if scope.get("method") == "OPTIONS":
                 resp = JSONResponse(status_code=405, content={"detail": "cross-origin requests are not accepted"},
                                     headers={"Allow": "GET, POST, DELETE"})

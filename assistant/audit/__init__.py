@@ -10,14 +10,16 @@ checks), run in this order by ``audit_report``:
   * ``percentage``        a stated share against part / total;
   * ``prose_vs_table``    the same metric stated differently in prose and a table (or two tables);
   * ``declared_parts``    a prose total against the parts its sentence declares (其中 / 涵盖 / 包括 …);
-  * ``other_body``        text naming another body or year than the report's own.
+  * ``other_body``        text naming another body or year than the report's own;
+  * ``carry_over``        figures that must carry over from the body's report of the year before (上年结转 =
+                          last year's 结转下年度; 现行有效 规范性文件 = last year's + 本年制发 − 本年废止).
 
 ``document`` holds the loaded report (``Document``), ``Finding`` and the helpers the rules share;
 ``rules`` holds the registry (``RULES``, ``SEVERITY``).
 """
 from __future__ import annotations
 
-from assistant.audit.document import Finding, load
+from assistant.audit.document import Finding, load, previous_of
 from assistant.audit.rules import RULES, SEVERITY, TITLE
 from assistant.audit.rules.parts_sum import BREAKDOWN_OF
 from assistant.audit.rules.percentage import pct_consistent
@@ -30,6 +32,7 @@ def audit_report(store: SQLStore, report_id: int) -> list[Finding]:
     doc = load(store, report_id)
     if doc is None:
         return []
+    doc.previous = previous_of(store, doc)  # cross-year rules compare with the body's report of the year before
     out: list[Finding] = []
     for rule in RULES:
         out += rule.check(doc)

@@ -105,6 +105,8 @@ class Document:
     facts: list[DocFact]
     metric_names: dict[str, str]
     sections: list[tuple[int, int, int, str]]  # start, end, level, path
+    # The same body's report of the year before, when one is loaded (cross-year rules; see ``previous_of``).
+    previous: Document | None = None
 
     def section_at(self, offset: int) -> str:
         """The innermost section holding ``offset`` (its heading path)."""
@@ -182,6 +184,24 @@ def load(store: SQLStore, report_id: int) -> Document | None:
     return Document(r["id"], r["source"], r["title"], r["body"], r["region"], r["year"],
                     json.loads(r["aliases"] or "[]"), r["text"], tabs, fs, names,
                     [tuple(x) for x in secs])
+
+
+def previous_of(store: SQLStore, doc: Document) -> Document | None:
+    """The same body's report of the year before ``doc``'s (bodies told apart as assistant/bodies.py does:
+    one key for 平潭财政金融局 and 平潭综合实验区财政金融局), or None when none is loaded."""
+    from assistant.bodies import ReportRef, name_index
+
+    if doc.year is None:
+        return None
+    rows = store.list_reports()
+    refs = [ReportRef(id=r.id, title=r.meta.title, body=r.meta.body, region=r.meta.region, year=r.meta.year,
+                      aliases=list(r.meta.aliases)) for r in rows]
+    bodies = name_index(refs).bodies
+    me = bodies.get(doc.id)
+    if me is None:
+        return None
+    before = [r.id for r in rows if r.meta.year == doc.year - 1 and r.id in bodies and bodies[r.id].key == me.key]
+    return load(store, before[0]) if len(before) == 1 else None
 
 
 # --- small helpers -------------------------------------------------------------------------

@@ -35,6 +35,12 @@ def _closest(r: Resolution, n: int = 2) -> list[Citation]:
     return out
 
 
+def _minus(a, b, more: str = "多", less: str = "少") -> tuple[float, str, str]:  # noqa: ANN001
+    """a - b of two facts: (the difference, its arithmetic, the word for its sign)."""
+    diff = a.value - b.value
+    return diff, f"{_fmt(a.value)}-{_fmt(b.value)}={_fmt(diff)}", more if diff >= 0 else less
+
+
 def _figure(r: Resolution) -> str:
     f = r.best.fact
     return f"{r.best.name}{_fmt(f.value)}{f.unit}"
@@ -117,10 +123,7 @@ def compose(question: str, items: Items, resolutions: list[Resolution]) -> Answe
         return Answer(question=question, answer=text, route="sql", value=total, unit=unit or None,
                       arithmetic=arith, citations=cits)
     if items.op == "difference":
-        a, b = facts
-        diff = a.value - b.value
-        arith = f"{_fmt(a.value)}-{_fmt(b.value)}={_fmt(diff)}"
-        word = "多" if diff >= 0 else "少"
+        diff, arith, word = _minus(*facts)
         text = (f"{who}{_figure(resolutions[0])},{_figure(resolutions[1])},"
                 f"前者比后者{word}{_fmt(abs(diff))}{unit}({arith})。")
         return Answer(question=question, answer=text, route="sql", value=diff, unit=unit or None,
@@ -136,7 +139,42 @@ def compose(question: str, items: Items, resolutions: list[Resolution]) -> Answe
                   citations=cits)
 
 
-__all__ = ["compose", "not_found", "NOT_RESOLVED"]
+def compose_change(question: str, r: Resolution, pair) -> Answer:  # noqa: ANN001
+    """The change the question asks for, from the two levels of a "由X提高到Y" sentence; "not found"
+    when the report states only a level (a level is not a change)."""
+    if pair is None:
+        r.reason = "change"
+        said = (f"报告中「{r.best.name}」只写了数值{_fmt(r.best.fact.value)}{r.best.fact.unit},"
+                "没有写出问题所问的变化量,不给出结果。以下是最接近的原文,供核对。")
+        return Answer(question=question, answer=said, route="sql", found=False, citations=_closest(r),
+                      notes=[NOT_RESOLVED])
+    a, b = pair
+    diff, arith, word = _minus(b, a, "增加", "减少")
+    text = (f"{_who(a)}由{_fmt(a.value)}{a.unit}变为{_fmt(b.value)}{b.unit},{word}{_fmt(abs(diff))}{a.unit}"
+            f"({arith})(报告原文:「{a.quote}」)。")
+    return Answer(question=question, answer=text, route="sql", value=abs(diff), unit=a.unit or None,
+                  arithmetic=arith, citations=[a.citation(), b.citation()])
+
+
+def compose_rest(question: str, part, whole) -> Answer:  # noqa: ANN001
+    """The rest of a declared whole: whole - part, both cited."""
+    diff, arith, _ = _minus(whole, part)
+    text = (f"{_who(whole)}{whole.label.split(' › ')[-1]}{_fmt(whole.value)}{whole.unit},其中"
+            f"{part.label.split(' › ')[-1]}{_fmt(part.value)}{part.unit},其余为{_fmt(diff)}{whole.unit}({arith})。")
+    return Answer(question=question, answer=text, route="sql", value=diff, unit=whole.unit or None,
+                  arithmetic=arith, citations=[whole.citation(), part.citation()])
+
+
+def compose_other_year(question: str, r: Resolution, year: int, report_year: int) -> Answer:
+    """The question is about ``year``, the figure found is the report's own year's: not found."""
+    r.reason = "period"
+    said = (f"问的是{year}年的数字,报告({report_year}年)中与之吻合的「{r.best.name}」"
+            f"{_fmt(r.best.fact.value)}{r.best.fact.unit}是{report_year}年的,不给出结果。以下是最接近的原文,供核对。")
+    return Answer(question=question, answer=said, route="sql", found=False, citations=_closest(r),
+                  notes=[NOT_RESOLVED])
+
+
+__all__ = ["compose", "compose_change", "compose_other_year", "compose_rest", "not_found", "NOT_RESOLVED"]
 
 
 def compose_across(question: str, op: str, per_report: list[tuple[object, Resolution]]) -> Answer:
@@ -167,9 +205,7 @@ def compose_across(question: str, op: str, per_report: list[tuple[object, Resolu
     unit = rs[0].best.fact.unit
     if op == "difference" and len(rs) == 2:
         a, b = rs[0].best.fact, rs[1].best.fact
-        diff = a.value - b.value
-        arith = f"{_fmt(a.value)}-{_fmt(b.value)}={_fmt(diff)}"
-        word = "多" if diff >= 0 else "少"
+        diff, arith, word = _minus(a, b)
         text = f"{listing}。{_who(a)}比{_who(b)}{word}{_fmt(abs(diff))}{unit}({arith})。"
         return Answer(question=question, answer=text, route="sql", value=abs(diff), unit=unit or None,
                       arithmetic=arith, citations=cits)

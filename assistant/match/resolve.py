@@ -13,6 +13,9 @@ from assistant.match.score import Scored, Weights, rank
 
 THRESHOLD = 0.45
 MARGIN = 0.05
+# A well-matched figure refused as the answer: a level when a change is asked (match/change.py), or
+# the report's own year's figure when another year is asked (match/period.py).
+REFUSED = ("change", "period")
 
 
 @dataclass
@@ -20,7 +23,7 @@ class Resolution:
     item: str
     best: Scored | None = None
     rivals: list[Scored] = field(default_factory=list)  # near the best with another value
-    reason: str = ""  # "" (resolved) | weak | tie | empty
+    reason: str = ""  # "" (resolved) | weak | tie | empty | change | period (see REFUSED)
     ranked: list[Scored] = field(default_factory=list)
 
     @property
@@ -52,4 +55,4 @@ def resolve(item: str, facts: list, weight: Weights, unit: str = "", unit_cls: s
     return out
 
 
-__all__ = ["Resolution", "resolve", "THRESHOLD", "MARGIN"]
+__all__ = ["Resolution", "resolve", "THRESHOLD", "MARGIN", "REFUSED"]

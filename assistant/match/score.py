@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import jieba
 
+from assistant.match.period import clause_before
 from assistant.match.units import compatible
 from index.metrics import normalize_label
 from index.sparse import _ensure_jieba
@@ -19,7 +20,15 @@ from index.sparse import _ensure_jieba
 _DIGITS = re.compile(r"(?:19|20)\d{2}\s*年度?|\d+(?:\.\d+)?")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Negation and direction: 不予公开 ≠ 予以公开, 未办结 ≠ 办结, 非原创 ≠ 原创.
-_NEG = re.compile(r"不予|不同意|不再|不是|未|非|无法|不能|不属于|没有|以外|之外|除了?")
+_NEG = re.compile(r"不予|不同意|不再|不是|未|非|无法|不能|不属于|没有")
+# Qualifiers that make the asked quantity a complement of a labelled one: "A以外的…" (what a list's
+# residual row counts, "其他对外管理服务事项"), "2017年以前的…" (a total less this year's).
+EXCEPT = re.compile(r"以外|之外|除了?")
+_BEFORE = re.compile(r"以前|之前")
+# A running total is another quantity than the year's figure (历年累计 582条 vs 本年 475条).
+_CUMULATIVE = re.compile(r"累计|历年")
+# A question qualified so: what it asks is no catalogue metric (the metric read is what is excluded).
+COMPLEMENT = re.compile(r"以外|之外|除了?|以前|之前|不是")
 # A list's residual category (the template's "其他应主动公开的政府信息", "其他处理").
 _RESIDUAL = re.compile(r"^(?:\d+\.)?(?:其他|其它|其余)")
 _RESIDUAL_WORD = re.compile(r"其他|其它|其余")
@@ -81,12 +90,17 @@ def name_of(fact) -> tuple[str, str]:  # noqa: ANN001
     parts = [p for p in label.split(SEP) if p]
     if fact.origin == "table" and fact.col_label:
         col = normalize_label(fact.col_label.split(SEP)[-1])
-        row = normalize_label(fact.row_label.split(SEP)[-1]) if fact.row_label else ""
+        rows = fact.row_label.split(SEP) if fact.row_label else []
+        row = normalize_label(rows[-1]) if rows else ""
+        if row and not words(row) and len(rows) >= 2:  # "(七)总计" totals its parent: 办理结果 总计
+            row = f"{normalize_label(rows[-2])} {row}"
         if not row:  # the 复议/诉讼 table: one row, the quantity is in the column path
             return " ".join(normalize_label(c) for c in fact.col_label.split(SEP)), SEP.join(parts)
         name = row if col in _TOTAL_COLS else f"{row} {col}"
         return name, SEP.join(parts)
     name = parts[-1] if parts else ""
+    if len(parts) >= 2 and not words(name):  # a name of only filler words totals its parent
+        return f"{parts[-2]} {name}", SEP.join(parts[:-2])
     return name, SEP.join(parts[:-1])
 
 
@@ -157,12 +171,28 @@ def score_fact(phrase: str, fact, weight: Weights, unit: str = "", unit_cls: str
     if context:
         s += 0.1 * _overlap(list(dict.fromkeys(words(context))), f"{ctx} {name} {fact.section_path}", weight)
     path = getattr(fact, "label", "") or name  # a template row's parents say it too: (四)无法提供 › 1.…
-    if bool(_NEG.search(phrase)) != bool(_NEG.search(path)):
-        s *= 0.6
-    if _RESIDUAL.match(name) and not _RESIDUAL_WORD.search(phrase):
+    if fact.origin == "prose":  # and a prose figure's own clause: "累计入库电子证照452149份"
+        path = f"{path} {clause_before(fact)}"
+    s *= _qualified(phrase, path)
+    if _RESIDUAL.match(name) and not _RESIDUAL_WORD.search(phrase) and not EXCEPT.search(phrase):
         s *= 0.7  # "其他应主动公开的政府信息" is the rest of a list, never the whole
     s *= compatible(unit, unit_cls, fact.unit or "")
     return Scored(fact, s, name)
+
+
+def _qualified(phrase: str, path: str) -> float:
+    """Negation and complement: a label must say what the asked quantity excludes."""
+    if EXCEPT.search(phrase):
+        return 0.9 if _RESIDUAL_WORD.search(path) or EXCEPT.search(path) else 0.45
+    if _BEFORE.search(phrase) and not _BEFORE.search(path):
+        return 0.45
+    if bool(_CUMULATIVE.search(phrase)) != bool(_CUMULATIVE.search(path)):
+        return 0.45 if _CUMULATIVE.search(phrase) else 0.6
+    if _NEG.search(phrase) and not _NEG.search(path):
+        return 0.45
+    if _NEG.search(path) and not _NEG.search(phrase):
+        return 0.6
+    return 1.0
 
 
 def rank(phrase: str, facts: list, weight: Weights, unit: str = "", unit_cls: str = "",  # noqa: ANN001

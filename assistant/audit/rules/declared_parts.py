@@ -42,6 +42,8 @@ def check(doc: Document) -> list[Finding]:
                 continue
             parts.append(f)
         parts = list({(p.start, p.value, p.label): p for p in parts}.values())
+        if len(parts) > 2:  # "在…90条…中,全文电子化的…共90条,A1条;B10条…": a restatement is no part
+            parts = [p for p in parts if not eq(p.value, total.value)]
         if len(parts) < 2:
             continue
         last = parts[-1]
