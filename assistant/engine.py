@@ -591,8 +591,8 @@ class Assistant:
 
                 # the user sees the rule's title and the figures, never its key or bookkeeping values;
                 # a stated total beside the sum of its own parts is one quantity stated two ways
-                same = f.rule in _TOTAL_VS_PARTS and (f.citations[0].report_id, f.citations[0].start,
-                                                      f.citations[0].end) in spans
+                same = f.rule in _TOTAL_VS_PARTS and not f.values.get("breakdown") and (
+                    f.citations[0].report_id, f.citations[0].start, f.citations[0].end) in spans
                 ans.conflicts.append(Conflict(metric=TITLE.get(f.rule, f.rule), values=f.figures(),
                                               citations=list(f.citations), note=f.message,
                                               kind="parts" if same else "audit"))

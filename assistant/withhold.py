@@ -15,10 +15,13 @@ WITHHELD = "the report states this figure two ways; no single value is given"
 
 
 def withhold_conflicted(ans: Answer) -> Answer:
-    if ans.value is None or ans.arithmetic:
-        return ans
-    same = [c for c in ans.conflicts if c.kind == "parts" and any(v is not None and abs(v - ans.value) < 1e-9
-                                                                   for v in c.values)]
+    if ans.value is None or len({c.report_id for c in ans.citations if c.kind != "closest"}) > 1:
+        return ans  # a comparison over reports stands on each report's figure, its notes beside it
+    cited = {(c.report_id, c.start, c.end) for c in ans.citations}
+    # the answer's figure is the total itself (the finding's first value and first citation)
+    same = [c for c in ans.conflicts if c.kind == "parts" and c.values and c.values[0] is not None
+            and abs(c.values[0] - ans.value) < 1e-9 and c.citations
+            and (c.citations[0].report_id, c.citations[0].start, c.citations[0].end) in cited]
     if not same:
         return ans
     unit = ans.unit or ""

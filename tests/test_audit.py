@@ -238,3 +238,19 @@ def test_other_body_phrases(tmp_path, sentence, expect):  # noqa: ANN001
         assert found == [], [f.message for f in found]
     else:
         assert any(expect in f.arithmetic for f in found), [f.arithmetic for f in found]
+
+
+@pytest.mark.parametrize(("sentence", "expect"), [
+    ("全局共有政务公开工作人员8名,其中专职人员1名,兼职人员7名(各支队各1名)。", None),  # an aside is no part
+    ("全局共有政务公开工作人员8名,其中专职人员2名,兼职人员7名。", "2+7=9 ≠ 8"),
+    ("在主动公开的90条政府信息中,全文电子化的主动公开信息数共90条,机构设置类信息共1条;规范性文件类信息10条;"
+     "财政资金类信息52条;财政预决算报告信息5条;工作动态类信息25条。", "1+10+52+5+25=93 ≠ 90"),  # a restatement is no part
+])
+def test_declared_parts(tmp_path, sentence, expect):  # noqa: ANN001
+    text = f"测试区人民政府2018年政府信息公开工作年度报告\n\n一、概述\n{sentence}\n"
+    store, rid = _store_with(tmp_path, text)
+    found = [f for f in audit_report(store, rid) if f.rule == "declared_parts"]
+    if expect is None:
+        assert found == [], [f.message for f in found]
+    else:
+        assert any(expect in f.arithmetic for f in found), [f.arithmetic for f in found]

@@ -282,18 +282,24 @@ def test_grounded_phrasing_is_kept(engine, stub):
     assert "[1]" in got.answer and got.citations
 
 
-SUMMED = "让胡路区2013年在局域网和政务公开网站一共发布了多少条政府信息?"  # the deterministic path splits it in two
+SUMMED = "让胡路区2013年在局域网和政务公开网站一共发布了多少条政府信息?"  # the deterministic path reads a sum
 
 
 def test_a_grounded_reading_answers_with_a_stored_fact(engine, stub):
-    """The echo reading names the quantity; the figure is the matched fact's (1880), cited and grounded."""
-    want = _ask(engine, SUMMED, llm=False)
+    """The reading only names the quantity; the figure is the matched fact's (1880), cited and grounded."""
+    want = _ask(engine, ABSTAINED, llm=False)
     assert not want.found
-    got = _ask(engine, SUMMED)
+    with scripted(stub, lambda s, u: _reading(quantities=["在我区局域网和政务公开网站共发布政府信息"])):
+        got = _ask(engine, ABSTAINED)
     assert got.llm == {"used": True, "model": MODEL, "discarded": "", "task": "reading"}
     assert got.found and got.value == 1880 and "1880" in got.citations[0].quote
     assert any(abs(float(c["value"]) - 1880) < 1e-9 for c in got.cells)
     assert any(n.startswith("LLM reading") for n in got.notes)
+
+
+def test_a_reading_that_drops_the_asked_sum_is_refused(engine, stub):
+    """"X和Y一共多少": a reading naming one figure (the echo reader's) is not the sum the question asks."""
+    _falls_back(engine, stub, SUMMED, (echo_reader, "not the one the question asks (sum)"), "reading")
 
 
 @pytest.mark.parametrize("reply, want", [('{"index": 1}', 135.0), ('{"index": 9}', None), ('{"value": 4242}', None),

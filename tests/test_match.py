@@ -237,11 +237,15 @@ def test_a_figure_stated_two_ways_is_withheld() -> None:
 
     cites = [FACTS[0].citation(), FACTS[1].citation()]
     ans = Answer(question="q", answer="为0件。", route="sql", value=0.0, unit="件", citations=cites[:1],
+                 arithmetic="1=1",  # the finding's own arithmetic, shown with the answer
                  conflicts=[Conflict(metric="表中分项与合计不符", values=[0.0, 1.0], citations=cites, note="n",
                                      kind="parts")])
     out = withhold_conflicted(ans)
     assert out.value is None and not out.found and WITHHELD in out.notes and "0件、1件" in out.answer
     # an audit finding about other figures, or prose beside a table (the cell is given), leaves it standing
+    part = Answer(question="q", answer="为1件。", route="sql", value=1.0, unit="件", citations=cites[1:],
+                  conflicts=[Conflict(metric="表中分项与合计不符", values=[0.0, 1.0], citations=cites, kind="parts")])
+    assert withhold_conflicted(part).value == 1.0  # a part of the list is no total: it stands
     for kind in ("audit", "values"):
         kept = Answer(question="q", answer="为3件。", route="sql", value=3.0, unit="件", citations=cites[:1],
                       conflicts=[Conflict(metric="m", values=[3.0, 0.0], citations=cites, kind=kind)])

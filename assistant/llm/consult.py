@@ -105,6 +105,10 @@ def _answer_reading(assistant, client: LLMClient, question: str, parsed, got: Re
         raise _Fallback(f"the reading's operation ({got.operation}) does not fit its {n} quantities")
     if got.operation == "lookup" and asks_change(question):
         raise _Fallback("a change is asked: a level the reading names is no answer")
+    asked = {"compare": "difference"}.get(parsed.operation, parsed.operation)
+    if asked in ("sum", "difference") and got.operation != asked:
+        # "主动公开和依申请公开的…合计": one figure the reading names is not the computation asked
+        raise _Fallback(f"the reading's operation ({got.operation}) is not the one the question asks ({asked})")
     rid = _report_of(assistant, parsed, got)
     sql, cols, rows, facts = assistant._run(facts_of_reports([rid]), row_limit=FACTS_PER_MATCH)
     pool = _guarded_pool(assistant, got.sql, facts) if got.sql else facts
@@ -122,6 +126,8 @@ def _answer_reading(assistant, client: LLMClient, question: str, parsed, got: Re
     ans = compose(question, Items(op=got.operation, items=list(got.quantities)), resolutions)
     if not ans.found:
         raise _Fallback("the reading's quantities matched no fact well enough")
+    if asked == "percent" and got.operation == "lookup" and resolutions[0].best.fact.unit != "%":
+        raise _Fallback("a share is asked: the figure the reading names is not a stated share")
     if got.operation == "lookup" and not ans.arithmetic:
         ans = assistant._of_asked_year(question, parsed, resolutions[0], ans)
         if not ans.found:

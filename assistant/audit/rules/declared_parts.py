@@ -19,6 +19,10 @@ def _core(name: str) -> str:
     return name.replace("的", "")
 
 
+def _inside_brackets(between: str) -> bool:
+    return between.count("(") + between.count("（") > between.count(")") + between.count("）")
+
+
 def check(doc: Document) -> list[Finding]:
     """Each prose total whose declared parts (two or more, same unit) do not add up to it.
 
@@ -40,6 +44,11 @@ def check(doc: Document) -> list[Finding]:
                 if parts:
                     break  # the list has ended (another whole, or another unit: "…97条;办理依申请公开1件")
                 continue
+            clause = doc.text[f.start:f.end]
+            at = clause.find(f"{fmt(f.value)}{f.unit or ''}")  # the figure within its clause
+            before = doc.text[total.end:f.start] + (clause[:at] if at >= 0 else "")
+            if before.endswith("各") or _inside_brackets(before):
+                continue  # "兼职人员7名(各支队各1名)": a per-unit figure or a bracketed aside is no part
             parts.append(f)
         parts = list({(p.start, p.value, p.label): p for p in parts}.values())
         if len(parts) > 2:  # "在…90条…中,全文电子化的…共90条,A1条;B10条…": a restatement is no part

@@ -178,8 +178,11 @@ def _breakdown_vs_total(doc: Document, t: DocTable, tree: Tree, node, kids, col:
     tcell = next((c for c in t.cells.values() if c.start == tf.start and c.end == tf.end), None)
     if tcell is None:
         tcell = DocCell(-1, -1, tf.row_label, tf.col_label, doc.text[tf.start:tf.end], tf.value, tf.unit, tf.start, tf.end)
-    return _sum_finding(doc, t, tcell, used, f"“{short(node[-1])}”各项{note}",
-                        f"“{short(tf.row_label) or doc.metric_label(target)}”")
+    f = _sum_finding(doc, t, tcell, used, f"“{short(node[-1])}”各项{note}",
+                     f"“{short(tf.row_label) or doc.metric_label(target)}”")
+    if f is not None:  # a breakdown the table gives no total of its own: it may leave categories out
+        f.values["breakdown"] = True
+    return f
 
 
 def _col_sums(doc: Document, t: DocTable) -> list[Finding]:
