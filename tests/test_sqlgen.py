@@ -1,6 +1,7 @@
 """build_sql: the SQL for each operation runs on a real store, passes the guard and transpiles to PostgreSQL."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from sqlglot import exp
 from assistant.guard import allowed_schema, guard_sql, run_readonly
 from assistant.question import MetricMatch, ParsedQuestion, ReportRef, parse_question
 from assistant.sqlgen import build_sql, to_postgres
+from index.facts import mark_conflicts
 from index.models import Fact, Metadata, Report
 from index.sqlstore import SQLStore
 from question_fixtures import CATALOGUE
@@ -57,7 +59,7 @@ def store(tmp_path: Path) -> tuple[SQLStore, list[ReportRef]]:
     refs = []
     for source, meta, facts in reps:
         rid = st.save_report(Report(source=source, content_hash=source, format="txt", text="x" * 600, meta=meta,
-                                    facts=facts))
+                                    facts=mark_conflicts(facts)))  # as ingestion marks them
         refs.append(ReportRef(rid, meta.title, meta.body, meta.region, meta.year, []))
     return st, refs
 
@@ -251,7 +253,7 @@ def xstore(tmp_path: Path) -> tuple[SQLStore, list[ReportRef]]:
             _fact("apply_answered", 10, "prose", "同意部分公开 占比", unit="%", quote="占总数的10%", start=50),
             _fact("apply_source", 36, "table", "公民", start=60),
             _fact("apply_source", 90, "table", "公民 占比", unit="%", start=70),
-            _fact("apply_source", 38, "table", "公民", start=75),  # a second table disagrees on the count
+            replace(_fact("apply_source", 38, "table", "公民", start=75), table_ord=1),  # a second table disagrees
             _fact("staff_total", 20, "table", unit="人", start=80),
             _fact("staff_fulltime", 5, "table", unit="人", start=90),
             _fact("hotline_calls", 9000, "prose", unit="件次", quote="市长热线共接听来电9000件次", start=100),
@@ -273,7 +275,7 @@ def xstore(tmp_path: Path) -> tuple[SQLStore, list[ReportRef]]:
     refs = []
     for source, meta, facts in reps:
         rid = st.save_report(Report(source=source, content_hash=source, format="txt", text="x" * 600, meta=meta,
-                                    facts=facts))
+                                    facts=mark_conflicts(facts)))  # as ingestion marks them
         refs.append(ReportRef(rid, meta.title, meta.body, meta.region, meta.year, []))
     return st, refs
 
