@@ -496,12 +496,21 @@ class Assistant:
         names = [n for n in dict.fromkeys(names) if len(n) >= 2]
         if not names or not parsed.report_ids:
             return []
-        q = select(cells.c.row_label, cells.c.raw).where(
+        q = select(cells.c.row_label, cells.c.raw, cells.c.table_id, cells.c.row).where(
             cells.c.uncertain.is_(True), cells.c.value.is_(None), cells.c.report_id.in_(parsed.report_ids))
+        # A row whose total cell was read with certainty answers a question about the total: only its
+        # breakdown cells are in doubt ("110000011" with 总计 11).
+        totals_asked = all(not m.dimension for m in parsed.metrics)
+        known = select(cells.c.table_id, cells.c.row).where(
+            cells.c.value.is_not(None), cells.c.report_id.in_(parsed.report_ids),
+            cells.c.col_label.in_(("总计", "合计")))
         with self.sql.engine.connect() as conn:
             rows = conn.execute(q).fetchall()
+            certain_totals = {tuple(r) for r in conn.execute(known).fetchall()} if totals_asked else set()
         out = []
-        for label, raw in rows:
+        for label, raw, table_id, row in rows:
+            if (table_id, row) in certain_totals:
+                continue
             last = label.split(" › ")[-1]
             if any(n in last for n in names):
                 out.append(f"{_UNCERTAIN_NOTE}「{last}」一行的数字连写为「{raw}」,按模板的勾稽关系可拆分的方式不止一种,"
@@ -621,6 +630,10 @@ class Assistant:
             return Answer(question=question, answer=f"无法检索正文:{problem}", route="text", found=False,
                           notes=[problem])
         report_ids = list(getattr(parsed, "report_ids", []) or [])
+        if report_ids and len(report_ids) <= 3 and not figure and not parsed.is_figure_question:
+            part = self._answer_part(question, parsed, report_ids)
+            if part is not None:
+                return part
         filters = SearchFilters(report_ids=report_ids or None, body=None, year=None)
         passages = self.retriever.search(_topic(question, parsed) if report_ids else question, filters, k=8)
         if not passages and report_ids:
@@ -632,6 +645,21 @@ class Assistant:
         sentences = self.retriever.best_sentences(question, passages, n=3) if passages else []
         titles = {r.id: r.title for r in self.report_refs()}
         return compose_text_answer(question, parsed, passages, sentences, titles, figure=figure)
+
+    def _answer_part(self, question: str, parsed, report_ids: list[int]) -> Answer | None:  # noqa: ANN001
+        """A question naming a part of the template ("存在哪些不足") quoted from that part's section of
+        each report asked about (assistant/part_answer.py); None when it names none or a report lacks it."""
+        from assistant.part_answer import answer_part
+        from assistant.question.parts import asked_part
+
+        reports = [r for r in (self.report(i) for i in report_ids) if r is not None]
+        if not reports:
+            return None
+        asked = asked_part(question, reports[0].meta.year, list(parsed.years))
+        if asked is None:
+            return None
+        titles = {r.id: r.title for r in self.report_refs()}
+        return answer_part(question, asked, reports, titles)
 
 
 def _across_op(parsed) -> str:  # noqa: ANN001

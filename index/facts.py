@@ -161,7 +161,7 @@ def _prose_facts(text: str, sections: list[Section], tables: list[Table], cat: C
             clause = text[ca:cb]
             nums = [n for n in find_numbers(clause) if n.unit in _COUNT_UNITS
                     and not clause[max(0, n.start - 1):n.start] == "第"]
-            nums = sorted(nums + _implied_unit(text, clause, ca, sb), key=lambda n: n.start)
+            nums = sorted(nums + _implied_unit(text, clause, ca, sb, sa), key=lambda n: n.start)
             if text[ca - 1:ca] in ";;" and not framed:  # a semicolon ends an enumeration, unless
                 semi_whole, whole, outer = whole, "", None  # the next clause is another part of it
             nframe = _NUM_FRAME.fullmatch(clause.strip()) if len(nums) == 1 else None
@@ -277,9 +277,10 @@ def _noun_after(after: str) -> str:
     return head if len(head) >= 2 and re.match(r"[\u4e00-\u9fff]", head) else ""
 
 
-def _implied_unit(text: str, clause: str, ca: int, sb: int) -> list:
+def _implied_unit(text: str, clause: str, ca: int, sb: int, sa: int | None = None) -> list:
     """A bare count named by a 数 label takes the unit of the next figure of its list
-    ("其中主动公开信息数169,依申请公开信息数317条" -> 169 条)."""
+    ("其中主动公开信息数169,依申请公开信息数317条" -> 169 条), or, when it ends the list, the unit of
+    the figure before it ("…作为依申请公开信息数161条,不予公开信息数79。" -> 79 条)."""
     out = []
     for n in find_numbers(clause):
         if n.unit or n.value != int(n.value) or not re.search(r"数$", clause[:n.start]):
@@ -287,6 +288,8 @@ def _implied_unit(text: str, clause: str, ca: int, sb: int) -> list:
         if 1900 <= n.value <= 2100 and clause[n.end:n.end + 1] == "年":
             continue
         follow = [m for m in find_numbers(text[ca + n.end:sb]) if m.unit in _COUNT_UNITS and m.unit != "%"]
+        if not follow and sa is not None:
+            follow = [m for m in find_numbers(text[sa:ca + n.start]) if m.unit in _COUNT_UNITS and m.unit != "%"][-1:]
         if follow:
             out.append(replace(n, unit=follow[0].unit))
     return out

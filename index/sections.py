@@ -285,3 +285,28 @@ def parse_sections(text: str) -> list[Section]:
         sections.append(Section(ord=k + offset_shift, level=c.level, heading=c.heading, path=path,
                                 start=c.start, end=end, parent=parent_ord))
     return sections
+
+
+@lru_cache(maxsize=1)
+def _parts() -> dict:
+    data = yaml.safe_load(Path(__file__).with_name("template_sections.yaml").read_text(encoding="utf-8"))
+    return dict(data.get("parts") or {})
+
+
+def template_part(heading: str) -> str | None:
+    """The template part (``problems``, ``active`` …, template_sections.yaml ``parts``) a level-1
+    heading titles, or None. The problems part is tried first: its title also names other parts'
+    words (存在的主要问题及改进情况 has none, but 主动公开工作存在的问题 has 主动公开)."""
+    parts = _parts()
+    for name in sorted(parts, key=lambda n: n != "problems"):
+        if any(w in heading for w in parts[name].get("heading", [])):
+            return name
+    return None
+
+
+def part_aspect(part: str, heading: str) -> str | None:
+    """Which aspect of ``part`` a level-2 heading titles ((一)存在问题 → shortfalls), or None."""
+    for aspect, ws in (_parts().get(part, {}).get("aspects") or {}).items():
+        if any(w in heading for w in ws):
+            return aspect
+    return None

@@ -146,10 +146,18 @@ def test_every_sample_table_cell_maps(cat):
     ("全年主动公开61条,其中:减税降费5条,政策解读共1条;财政资金直达基层12条;其他文件共51条等。", 12,
      "主动公开 › 财政资金直达基层"),
     ("全年主动公开135条,其中政策类1条,其他类134条;依申请公开12条。", 12, "依申请公开"),
+    # a bare count named by a 数 label takes its list's unit: the next figure's, or the one before at the end
+    ("其中主动公开信息数169,依申请公开信息数317条。", 169, "主动公开信息"),
+    ("政府信息总数330条,其中主动公开政府信息90条,作为依申请公开信息数161条,不予公开信息数79。", 79,
+     "政府信息 › 不予公开信息"),
 ])
 def test_fact_labels(cat, text: str, value: float, label: str) -> None:  # noqa: ANN001
     labels = [f.label for f in facts_of(text, cat) if f.value == value and f.unit != "%"]
     assert label in labels, labels
+
+
+def test_a_bare_count_without_a_list_has_no_unit(cat) -> None:  # noqa: ANN001
+    assert not [f for f in facts_of("不予公开信息数79。", cat) if f.value == 79]
 
 
 def test_a_scale_word_is_no_figure(cat) -> None:  # noqa: ANN001

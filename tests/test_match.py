@@ -278,3 +278,48 @@ def test_the_rest_of_a_declared_whole() -> None:
     assert whole_of(row, [other_col, parent, row]) is parent
     ans = compose_rest("q", part, whole)
     assert (ans.value, ans.arithmetic, len(ans.citations)) == (1010, "1169-159=1010", 2)
+
+
+def test_an_operand_tied_between_figures_is_settled_by_the_one_stated_beside_the_others() -> None:
+    # "主动公开政府信息121条、依申请公开128条" in one sentence; "收到政府信息公开申请3条" in another section
+    facts = [
+        _fact(1, 121, "条", "制发政府信息 › 主动公开政府信息"),
+        _fact(2, 128, "条", "制发政府信息 › 依申请公开"),
+        _fact(3, 3, "条", "收到政府信息公开申请", section="三、收到和处理政府信息公开申请情况"),
+    ]
+    facts[2].start = 900
+    items = split_items("某局2022年主动公开和依申请公开的政府信息合计多少条?", ["某局"], "sum")
+    rs = [resolve(items.items[0], facts, WEIGHTS, "条", "items"),
+          resolve(items.items[1], facts, WEIGHTS, "条", "items", margin=0.5)]
+    assert rs[0].ok and rs[1].reason == "tie"  # a wide margin makes the second item's candidates tie
+    ans = compose("q", items, rs)
+    assert ans.found and ans.value == 121 + 128
+
+
+def test_a_tie_no_neighbour_settles_stays_a_tie() -> None:
+    facts = [
+        _fact(1, 121, "条", "主动公开政府信息"),
+        _fact(2, 128, "条", "依申请公开", section="一、总体情况"),
+        _fact(3, 3, "条", "收到政府信息公开申请", section="三、收到和处理政府信息公开申请情况"),
+    ]
+    items = split_items("某局2022年主动公开和依申请公开的政府信息合计多少条?", ["某局"], "sum")
+    rs = [resolve(items.items[0], facts, WEIGHTS, "条", "items"),
+          resolve(items.items[1], facts, WEIGHTS, "条", "items", margin=0.5)]
+    assert rs[0].ok and rs[1].reason == "tie"
+    ans = compose("q", items, rs)
+    assert not ans.found and ans.value is None
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("制发总数", "制发"),  # 制 发: single characters jieba did not join name the quantity together
+    ("共制发政府信息", "制发"),
+])
+def test_single_characters_jieba_leaves_apart_make_one_word(text: str, word: str) -> None:
+    from assistant.match.score import words
+    assert word in words(text)
+
+
+def test_function_characters_never_glue() -> None:
+    from assistant.match.score import words
+    assert words("收到的申请") == ["收到", "申请"]
+    assert not any(w.startswith("三三") for w in words("三三、本年度办理结果"))

@@ -87,8 +87,37 @@ def settle_by_unit(resolutions: list[Resolution]) -> None:
             r.best, r.rivals, r.reason = same[0], [], ""
 
 
+NEAR = 160  # characters: two prose figures this close in one section are stated together
+
+
+def _together(a, b) -> bool:  # noqa: ANN001
+    """Two facts stated together: one table, or one passage of prose (same section, close by)."""
+    if a.report_id != b.report_id or a.section_path != b.section_path or a.origin != b.origin:
+        return False
+    return a.origin == "table" or abs(a.start - b.start) <= NEAR
+
+
+def settle_by_neighbours(resolutions: list[Resolution]) -> None:
+    """Operands of one computation are stated together more often than not: an item tied between
+    figures is settled when exactly one value among them stands beside every other resolved operand
+    ("主动公开政府信息121条、依申请公开128条": 依申请公开 128, not 收到申请 3 of another section)."""
+    if len(resolutions) < 2:
+        return
+    for r in resolutions:
+        if r.reason != "tie":
+            continue
+        others = [o.best.fact for o in resolutions if o is not r and o.ok]
+        if not others:
+            continue
+        used = {o.fact_id for o in others}  # another operand's own fact is not this one
+        near = [s for s in [r.best, *r.rivals] if s.fact.fact_id not in used and all(_together(s.fact, o) for o in others)]
+        if near and len({s.fact.value for s in near}) == 1:
+            r.best, r.rivals, r.reason = near[0], [], ""
+
+
 def compose(question: str, items: Items, resolutions: list[Resolution]) -> Answer:
     settle_by_unit(resolutions)
+    settle_by_neighbours(resolutions)
     if not resolutions or not all(r.ok for r in resolutions):
         return not_found(question, items, resolutions)
     ids = [r.best.fact.fact_id for r in resolutions]

@@ -42,7 +42,15 @@ _TOTAL_COLS = {"总计", "合计", "数量", "小计", "本年", "年度"}
 FILLER = frozenset({"数量", "总数", "总数量", "总计", "合计", "共计", "个数", "情况", "是以", "多少"})
 
 
+# Characters that never glue into a word (function words, numerals, measure words): see ``words``.
+_LONE = frozenset("的了和与及或在是中对为被将把等其各共有无未不多少几个也都并所以由从向按于占比之这那均已"
+                  "年月日件条项次人名家份篇数总类栏一二三四五六七八九十")
+
+
 def words(text: str) -> list[str]:
+    """Content words of ``text``: jieba's words of two or more characters, less FILLER; and a run of
+    single characters jieba's dictionary did not join ("制发总数" -> 制 发 总数) taken as one word
+    (制发), so a domain verb outside the dictionary still names the quantity."""
     _ensure_jieba()
     text = _DIGITS.sub(" ", text or "")
     out = []
@@ -50,6 +58,14 @@ def words(text: str) -> list[str]:
         w = w.strip()
         if (len(w) >= 2 and _CJK.search(w) or w in ("类", "栏")) and w not in FILLER:
             out.append(w)
+    run: list[str] = []
+    for t in jieba.lcut(text) + [" "]:
+        if len(t) == 1 and _CJK.match(t) and t not in _LONE:
+            run.append(t)
+            continue
+        if len(run) >= 2 and "".join(run) not in out:
+            out.append("".join(run))
+        run = []
     return out
 
 

@@ -66,7 +66,8 @@ COMPARE = re.compile(
     # 哪个…(更)多 (哪个地方… asks across reports)
     f"|(?:{alternation(words('compare', 'which'))})(?!{alternation(words('compare', 'not_after_which'))})"
     f"[^,。?最]{{1,12}}?更?(?:{_COMPARATIVE})")
-DIFFERENCE = any_of("difference")
+DIFFERENCE = re.compile("".join(f"(?<!{re.escape(w)})" for w in words("difference", "not_after"))
+                        + f"(?:{alternation(words('difference'))})")
 SUM = any_of("sum")
 PERCENT = re.compile(f"{alternation(words('percent'))}|占[^,。?]{{0,20}}(?:多少|几)|占[^,。?]{{0,20}}的")
 RATIO = any_of("ratio")
