@@ -346,7 +346,9 @@ class Assistant:
         report by label; None when the question is not about one report."""
         from assistant.guard import SQLRefused
         from assistant.match import asked_class, compose, resolve, split_items
-        from assistant.match.answer import compose_change, compose_rest
+        from assistant.match.answer import (compose_change, compose_rest, compose_share_of_sum,
+                                            settle_by_neighbours, stated_share)
+        from assistant.match.phrase import summed_parts
         from assistant.match.complement import negated, whole_of
         from assistant.match.change import asks_change, from_to, states_change
         from assistant.sqlgen import facts_of_reports
@@ -368,15 +370,37 @@ class Assistant:
         weight = self._label_weights()
         resolutions = []
         for k, item in enumerate(items.items):
+            prior = _catalogue_prior(item, parsed)
             if items.op == "percent":
                 pool = [f for f in facts if f.unit != "%"]
                 res = resolve(item, pool, weight, context=items.context if k == 0 else "",
-                              stated=items.stated.get(k), semantic=self.semantic)
+                              stated=items.stated.get(k), semantic=self.semantic, prior=prior)
             else:
                 res = resolve(item, facts, weight, parsed.unit_hint, asked_class(question, parsed.unit_hint),
-                              context=items.context, stated=items.stated.get(k), semantic=self.semantic)
+                              context=items.context, stated=items.stated.get(k), semantic=self.semantic,
+                              prior=prior)
             resolutions.append(res)
         ans = compose(question, items, resolutions)
+        if items.op == "percent" and not ans.found and resolutions[0].ok and not resolutions[1].ok:
+            # "A和B合计中,B占多少": the whole is the sum of parts the question names
+            for split in summed_parts(items.items[1]):
+                parts = [resolve(p, [f for f in facts if f.unit != "%"], weight, semantic=self.semantic,
+                                 prior=_catalogue_prior(p, parsed)) for p in split]
+                settle_by_neighbours([resolutions[0], *parts])
+                shared = compose_share_of_sum(question, resolutions[0], items.items[1], parts)
+                if shared.found:
+                    ans, resolutions = shared, [resolutions[0], *parts]
+                    break
+        if items.op == "percent" and ans.found and len(resolutions) == 2:
+            stated_share(ans, resolutions[0].best.fact, resolutions[1].best.fact, facts)
+        if items.op in ("lookup", "none") and ans.found and not ans.arithmetic and resolutions[0].ok:
+            # the figure found by its words is one the report states differently elsewhere (marked at
+            # ingestion, index/facts.py mark_conflicts): said, as for a catalogue answer
+            from assistant.compose import _conflicts
+            best = resolutions[0].best.fact
+            for c in _conflicts([best, *[f for f in facts if f.fact_id != best.fact_id]], self.catalogue):
+                ans.conflicts.append(c)
+                ans.answer += f"注意:{c.note}。"
         rest, among = negated(items.items[0]) if items.op in ("lookup", "none") and items.items else ("", "")
         if rest and not ans.found:
             # "非原创的": the rest of the whole a part is declared of (assistant/match/complement.py)
@@ -660,6 +684,24 @@ class Assistant:
             return None
         titles = {r.id: r.title for r in self.report_refs()}
         return answer_part(question, asked, reports, titles)
+
+
+def _catalogue_prior(item: str, parsed) -> frozenset[str]:  # noqa: ANN001
+    """The metric ids (with their families) the catalogue read this item's words as, all of them, for
+    the label match to weigh (assistant/match/score.py CATALOGUE_BONUS); empty when the catalogue read
+    only part of the item, read a breakdown dimension, or several metrics."""
+    import re
+
+    hits = []
+    for m in parsed.metrics:
+        if not m.phrase or m.phrase not in item or m.dimension:
+            continue
+        rest = re.sub(r"[的了和与及、,,。??\s\"“”()()]", "", item.replace(m.phrase, "", 1))
+        if len(rest) <= 1:
+            hits.append(m)
+    if len(hits) != 1:
+        return frozenset()
+    return frozenset([hits[0].metric_id, *hits[0].family])
 
 
 def _across_op(parsed) -> str:  # noqa: ANN001

@@ -259,7 +259,12 @@ def _prose_facts(text: str, sections: list[Section], tables: list[Table], cat: C
             if outer is not None and re.search(r"[))]", clause):  # the bracketed breakdown has ended
                 whole, outer = outer, None
             # Number-less clauses joined by 、 name the next figure together ("环境保护、公共卫生、…类信息10条").
-            if nums or text[cb:cb + 1] != "、" or len(clause) > 12:  # a long clause is no modifier
+            tail = re.search(r"(?:19|20)\d{2}年度?([\u4e00-\u9fff]{1,8})$", clause.strip())
+            if not nums and text[cb:cb + 1] == "、" and len(clause) > 12 and tail:
+                # "(一)主动公开政府信息的数量2019年制作、获取政府信息总数330条": a heading run into the
+                # text; the words after its year are the modifier
+                pending = tail.group(1)
+            elif nums or text[cb:cb + 1] != "、" or len(clause) > 12:  # a long clause is no modifier
                 pending = ""
             else:
                 pending = f"{pending}、{clause}" if pending else clause

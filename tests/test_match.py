@@ -323,3 +323,117 @@ def test_function_characters_never_glue() -> None:
     from assistant.match.score import words
     assert words("收到的申请") == ["收到", "申请"]
     assert not any(w.startswith("三三") for w in words("三三、本年度办理结果"))
+
+
+def test_a_tie_between_a_list_and_its_part_is_settled_by_the_sibling_part() -> None:
+    # "印发公文类政府信息510条,其中主动公开信息数169,依申请公开信息数317条": 依申请公开的公文类信息 is the part
+    facts = [
+        _fact(1, 510, "条", "印发公文类政府信息"),
+        _fact(2, 169, "条", "印发公文类政府信息 › 主动公开信息"),
+        _fact(3, 317, "条", "印发公文类政府信息 › 依申请公开信息"),
+    ]
+    items = split_items("某局2022年依申请公开的公文类信息比主动公开的多多少条?", ["某局"], "difference")
+    rs = [resolve(items.items[0], facts, WEIGHTS, "条", "items", margin=0.9),
+          resolve(items.items[1], facts, WEIGHTS, "条", "items")]
+    assert rs[1].ok and rs[0].reason == "tie"
+    ans = compose("q", items, rs)
+    assert ans.found and ans.value == 317 - 169
+
+
+def test_the_catalogue_reading_of_a_whole_item_lifts_its_metrics_facts() -> None:
+    from assistant.match.score import CATALOGUE_FLOOR
+    facts = [
+        _fact(1, 2, "件", "一、本年新收政府信息公开申请数量 › 总计", "table", row="一、本年新收政府信息公开申请数量",
+              col="总计", quote="2", metric="apply_new"),
+        _fact(2, 0, "件", "二、上年结转政府信息公开申请数量 › 总计", "table", row="二、上年结转政府信息公开申请数量",
+              col="总计", quote="0", metric="apply_carried_over"),
+    ]
+    plain = resolve("收到的申请", facts, WEIGHTS, "件", "count")
+    lifted = resolve("收到的申请", facts, WEIGHTS, "件", "count", prior=frozenset({"apply_received", "apply_new"}))
+    assert lifted.ok and lifted.best.fact.value == 2 and lifted.best.score >= CATALOGUE_FLOOR
+    assert lifted.best.score > plain.best.score
+
+
+@pytest.mark.parametrize(("item", "phrase", "prior"), [
+    ("收到的申请", "收到的申请", {"apply_received", "apply_new"}),  # the catalogue read all of the item
+    ("因为不掌握所申请信息、最终无法提供", "无法提供", set()),  # only part of it: the rest names a child row
+])
+def test_catalogue_prior_only_for_an_item_read_whole(item: str, phrase: str, prior: set[str]) -> None:
+    from types import SimpleNamespace
+
+    from assistant.engine import _catalogue_prior
+    from assistant.question.model import MetricMatch
+    metric = "apply_received" if phrase == "收到的申请" else "result_unable"
+    family = ["apply_new"] if metric == "apply_received" else []
+    parsed = SimpleNamespace(metrics=[MetricMatch(metric_id=metric, phrase=phrase, score=0.85, family=family)])
+    assert _catalogue_prior(item, parsed) == frozenset(prior)
+
+
+def test_a_figure_compared_across_reports_is_read_in_the_unit_the_others_state() -> None:
+    from assistant.match.answer import compose_across
+    from types import SimpleNamespace
+    a = _fact(1, 545, "件", "行政处罚 › 本年处理决定", "table", row="第二十条第(五)项 › 行政处罚", col="本年处理决定",
+              quote="545")
+    a_prose = _fact(2, 545, "起", "作出行政处罚决定")
+    b = _fact(3, 784, "起", "作出行政处罚决定")
+    b.report_id = 2
+    r2024 = resolve("作出的行政处罚决定", [a, a_prose], WEIGHTS)
+    assert {s.fact.unit for s in r2024.ranked} == {"件", "起"}
+    r2024.best = next(s for s in r2024.ranked if s.fact.unit == "件")  # the table's cell read first
+    r2020 = resolve("作出的行政处罚决定", [b], WEIGHTS)
+    ans = compose_across("q", "difference", [(SimpleNamespace(year=2024, title="t"), r2024),
+                                             (SimpleNamespace(year=2020, title="t"), r2020)])
+    assert ans.found and ans.value == 239 and ans.unit == "起"
+
+
+@pytest.mark.parametrize(("whole", "splits"), [
+    ("主流媒体报道和微信公众平台文章合计", [["主流媒体报道", "微信公众平台文章"]]),
+    ("主动公开与依申请公开及不予公开合计", [["主动公开", "依申请公开及不予公开"],
+                                           ]),  # the first connective first: the report may state the rest as one
+    ("网站与微博与微信发布信息的总和", [["网站", "微博与微信发布信息"], ["网站", "微博", "微信发布信息"]]),
+    ("制作获取信息总数", []),  # a total, but no sum of named parts
+    ("主动公开的信息", []),
+])
+def test_a_whole_written_as_a_sum(whole: str, splits: list[list[str]]) -> None:
+    from assistant.match.phrase import summed_parts
+    assert summed_parts(whole) == splits
+
+
+def test_a_bracket_that_sums_defines_the_whole() -> None:
+    items = split_items("某局2022年的文件中(主动公开与依申请公开及不予公开合计),主动公开占多少比例?", ["某局"], "percent")
+    assert items.items == ["主动公开", "主动公开与依申请公开及不予公开合计"]
+
+
+def test_a_share_of_a_sum_shows_both_steps() -> None:
+    from assistant.match.answer import compose_share_of_sum
+    facts = [_fact(1, 75, "篇", "主流媒体宣传报道"), _fact(2, 337, "篇", "微信公众平台发表文章")]
+    part = resolve("微信文章", facts, WEIGHTS)
+    parts = [resolve("主流媒体报道", facts, WEIGHTS), resolve("微信公众平台文章", facts, WEIGHTS)]
+    ans = compose_share_of_sum("q", part, "主流媒体报道和微信公众平台文章合计", parts)
+    assert ans.found and ans.value == 81.8 and ans.arithmetic == "75+337=412; 337÷412×100%≈81.8%"
+    assert {c.start for c in ans.citations} == {10, 20}
+    # a part not found: no share of what was found
+    missing = [resolve("主流媒体报道", facts, WEIGHTS), resolve("空气质量预报条数", facts, WEIGHTS)]
+    assert not compose_share_of_sum("q", part, "x", missing).found
+
+
+@pytest.mark.parametrize(("stated", "noted"), [
+    (98.55, True),  # 69 ÷ 70 = 98.57%: stated to two decimals, off by more than one unit of the last
+    (98.57, False),
+    (98.6, False),  # stated to one decimal: 98.57 rounds to it
+])
+def test_a_share_the_report_states_beside_its_computation(stated: float, noted: bool) -> None:
+    from assistant.match.answer import stated_share
+    facts = [
+        _fact(1, 70, "条", "制作获取政府信息"),
+        _fact(2, 69, "条", "制作获取政府信息 › 主动公开政府信息"),
+        _fact(5, stated, "%", "主动公开的政府信息占", quote=f"主动公开的政府信息占{stated:g}%"),
+    ]
+    items = split_items("某局2022年主动公开的政府信息占制作、获取信息总数的比例是多少?", ["某局"], "percent")
+    rs = [resolve(i, [f for f in facts if f.unit != "%"], WEIGHTS) for i in items.items]
+    ans = compose("q", items, rs)
+    assert ans.found and ans.value == 98.57
+    stated_share(ans, rs[0].best.fact, rs[1].best.fact, facts)
+    assert bool(ans.conflicts) is noted
+    if noted:
+        assert ans.conflicts[0].values == [98.55, 98.57] and len(ans.conflicts[0].citations) == 3

@@ -3,7 +3,7 @@ its arithmetic, every operand cited; or "not found" saying what was looked for a
 closest candidates (both, when two different figures matched equally)."""
 from __future__ import annotations
 
-from assistant.answers import Answer, Citation
+from assistant.answers import Answer, Citation, Conflict
 from assistant.compose import _fmt, _who
 from assistant.match.phrase import Items
 from assistant.match.resolve import Resolution
@@ -97,6 +97,12 @@ def _together(a, b) -> bool:  # noqa: ANN001
     return a.origin == "table" or abs(a.start - b.start) <= NEAR
 
 
+def _parent(f) -> str:  # noqa: ANN001
+    """The whole a prose figure's label puts it under ("印发公文类政府信息 › 主动公开信息" -> the first), or ""."""
+    label = getattr(f, "label", "") or ""
+    return label.rsplit(" › ", 1)[0] if f.origin == "prose" and " › " in label else ""
+
+
 def settle_by_neighbours(resolutions: list[Resolution]) -> None:
     """Operands of one computation are stated together more often than not: an item tied between
     figures is settled when exactly one value among them stands beside every other resolved operand
@@ -110,9 +116,30 @@ def settle_by_neighbours(resolutions: list[Resolution]) -> None:
         if not others:
             continue
         used = {o.fact_id for o in others}  # another operand's own fact is not this one
-        near = [s for s in [r.best, *r.rivals] if s.fact.fact_id not in used and all(_together(s.fact, o) for o in others)]
-        if near and len({s.fact.value for s in near}) == 1:
-            r.best, r.rivals, r.reason = near[0], [], ""
+        cands = [s for s in [r.best, *r.rivals] if s.fact.fact_id not in used]
+        # siblings of one list first ("印发公文类政府信息 › 主动公开信息" beside "… › 依申请公开信息",
+        # not the list's whole), then figures of one passage
+        for together in (lambda f, o: bool(_parent(f)) and _parent(f) == _parent(o), _together):
+            near = [s for s in cands if all(together(s.fact, o) for o in others)]
+            if near and len({s.fact.value for s in near}) == 1:
+                r.best, r.rivals, r.reason = near[0], [], ""
+                break
+
+
+def settle_units_across(rs: list[Resolution]) -> None:
+    """One quantity compared over reports is read in one unit: a report whose best figure is in another
+    unit than the others' but which states the same value in their unit as well (a table's 545件 and the
+    prose's 545起) is read from that statement. The value never changes, only which statement is cited."""
+    units = [r.best.fact.unit for r in rs if r.ok]
+    for r in rs:
+        if not r.ok:
+            continue
+        others = {u for u in units if u != r.best.fact.unit}
+        if len(others) != 1 or units.count(r.best.fact.unit) > 1:
+            continue
+        twin = next((s for s in r.ranked if s.fact.unit in others and abs(s.fact.value - r.best.fact.value) < 1e-9), None)
+        if twin is not None:
+            r.best = twin
 
 
 def compose(question: str, items: Items, resolutions: list[Resolution]) -> Answer:
@@ -164,6 +191,61 @@ def compose(question: str, items: Items, resolutions: list[Resolution]) -> Answe
     pct = round(part.value / whole.value * 100, 2)
     arith = f"{_fmt(part.value)}÷{_fmt(whole.value)}×100%≈{_fmt(pct)}%"
     text = (f"{who}{_figure(resolutions[0])},占{_figure(resolutions[1])}的{_fmt(pct)}%({arith})。")
+    return Answer(question=question, answer=text, route="sql", value=pct, unit="%", arithmetic=arith,
+                  citations=cits)
+
+
+SHARE_AFTER = 80  # characters: a share the report states for a part follows the part this closely
+
+
+def stated_share(ans: Answer, part, whole, facts: list) -> None:  # noqa: ANN001
+    """A share computed from a part and its whole, beside the share the report states for that part
+    ("其中主动公开政府信息69条…。主动公开的政府信息占98.55%"): when the stated share is not part ÷ whole to
+    the precision it is stated in, both are shown as one quantity stated two ways, each cited."""
+    from assistant.audit.rules.percentage import _decimals, pct_consistent
+
+    name = (part.label or "").split(" › ")[-1].replace("的", "")
+    for f in facts:
+        if f.unit != "%" or f.report_id != part.report_id or not (0 < f.start - part.end <= SHARE_AFTER):
+            continue
+        said = (f.label or f.quote).split(" › ")[-1]
+        bare = said.rstrip("占").replace("的", "")
+        if "占" not in f.quote or not (name and bare and (name in bare or bare in name)):
+            continue
+        d = _decimals(f.quote, f.value)
+        if pct_consistent(f.value, part.value, whole.value, d):
+            return
+        note = (f"报告写{said.rstrip('占')}占{_fmt(f.value)}%,但按报告自己的数字"
+                f"{_fmt(part.value)}÷{_fmt(whole.value)}×100%≈{_fmt(ans.value)}%。")
+        ans.conflicts.append(Conflict(metric="百分比与条数不符", values=[f.value, ans.value],
+                                      citations=[f.citation(), part.citation(), whole.citation()], note=note))
+        ans.answer += "注意:" + note
+        return
+
+
+def compose_share_of_sum(question: str, part: Resolution, whole: str, parts: list[Resolution]) -> Answer:
+    """A share of a whole the question writes as a sum of named parts ("A和B合计中,B占多少"): each part
+    found, the sum and the share computed with both steps shown; "not found" unless every part is found,
+    in one unit, and the part asked is one of them or shares their unit."""
+    rs = [part, *parts]
+    if not all(r.ok for r in rs) or len({r.best.fact.fact_id for r in parts}) < len(parts):
+        return not_found(question, Items("percent", [part.item, whole]), [part, *parts])
+    facts = [r.best.fact for r in parts]
+    if len({f.unit for f in facts} | {part.best.fact.unit}) > 1:
+        return not_found(question, Items("percent", [part.item, whole]), [part, *parts])
+    total = sum(f.value for f in facts)
+    if not total:
+        return not_found(question, Items("percent", [part.item, whole]), [part, *parts])
+    p = part.best.fact
+    pct = round(p.value / total * 100, 2)
+    summed = "+".join(_fmt(f.value) for f in facts)
+    arith = f"{summed}={_fmt(total)}; {_fmt(p.value)}÷{_fmt(total)}×100%≈{_fmt(pct)}%"
+    cits = []
+    for r in rs:
+        if all(c.start != r.best.fact.start or c.report_id != r.best.fact.report_id for c in cits):
+            cits.append(_cite(r))
+    text = (f"{_who(p)}" + "、".join(_figure(r) for r in parts)
+            + f",合计{_fmt(total)}{p.unit};其中{_figure(part)},占{_fmt(pct)}%({arith})。")
     return Answer(question=question, answer=text, route="sql", value=pct, unit="%", arithmetic=arith,
                   citations=cits)
 
@@ -226,6 +308,7 @@ def compose_across(question: str, op: str, per_report: list[tuple[object, Resolu
         return Answer(question=question, answer=text, route="sql", found=False, citations=cits,
                       notes=[NOT_RESOLVED])
     rs = [r for _, r in per_report]
+    settle_units_across(rs)
     units = {r.best.fact.unit for r in rs}
     listing = ";".join(f"{_who(r.best.fact)}{_figure(r)}" for r in rs)
     if len(units) > 1:

@@ -125,11 +125,40 @@ def _stated(piece: str) -> tuple[float, str] | None:
     return (nums[0].value, nums[0].unit) if len(nums) == 1 else None
 
 
+# A whole written as a sum of named parts: "主流媒体报道和微信公众平台文章合计", "A与B之和".
+_SUMMED = re.compile(r"^(?P<body>.+?)(?:的)?(?:合计|总和|之和|加起来|总数|总量)$")
+_SUM_BRACKET = re.compile(r"[((]([^()()]*?(?:合计|总和|之和))[))]")
+
+
+def summed_parts(whole: str) -> list[list[str]]:
+    """The ways ``whole`` reads as a sum of named parts, the fewest parts first: split at its first
+    connective ("主动公开与依申请公开及不予公开" -> 主动公开 | 依申请公开及不予公开, when the report states the
+    second as one figure), then at every connective; [] when it names no sum."""
+    m = _SUMMED.match(whole or "")
+    if not m:
+        return []
+    body = m.group("body")
+    out: list[list[str]] = []
+    if any(w in body for w in _AND_ORDER[:-1]):
+        k, w = min((body.find(w), w) for w in _AND_ORDER[:-1] if w in body)
+        pair = [_clean(body[:k]), _clean(body[k + len(w):])]
+        if all(pair):
+            out.append(pair)
+    every = _split_and(body)
+    if len(every) >= 2 and every not in out:
+        out.append(every)
+    return out
+
+
 def split_items(text: str, mentions: list[str], op: str) -> Items:
     """The items a figure question names, for the operation the parser read (lookup, sum, difference,
     compare, percent)."""
     flat = _scope(text, mentions)
     if op == "percent":
+        # "文件中(主动公开与依申请公开及不予公开合计),主动公开占多少": a bracket that sums defines the whole
+        bracket = _SUM_BRACKET.search(flat)
+        if bracket:
+            flat = flat[:bracket.start()] + "," + flat[bracket.end():]
         m = _SHARE.search(flat)
         cue = _RATIO.search(flat)
         head, whole = (flat[:m.start()], _clean(m.group("whole"))) if m else \
@@ -138,6 +167,9 @@ def split_items(text: str, mentions: list[str], op: str) -> Items:
         part = _clean(among.group("part")) if among else _clean(head)
         if not whole and among:
             whole = _clean(among.group("whole"))
+        if bracket:
+            whole = _clean(bracket.group(1))
+            part = _clean(re.split(r"[,,]", part)[-1]) or part
         if part and whole:
             out = Items("percent", [part, whole])
             st = _stated(whole)

@@ -33,8 +33,9 @@ class Resolution:
 
 def resolve(item: str, facts: list, weight: Weights, unit: str = "", unit_cls: str = "",  # noqa: ANN001
             context: str = "", stated: tuple[float, str] | None = None,
-            threshold: float = THRESHOLD, margin: float = MARGIN, semantic=None) -> Resolution:  # noqa: ANN001
-    ranked = [s for s in rank(item, facts, weight, unit, unit_cls, context, semantic) if s.score > 0]
+            threshold: float = THRESHOLD, margin: float = MARGIN, semantic=None,  # noqa: ANN001
+            prior: frozenset[str] = frozenset()) -> Resolution:
+    ranked = [s for s in rank(item, facts, weight, unit, unit_cls, context, semantic, prior) if s.score > 0]
     out = Resolution(item, ranked=ranked[:5])
     if not ranked:
         out.reason = "empty"

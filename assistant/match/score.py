@@ -20,7 +20,7 @@ from index.sparse import _ensure_jieba
 _DIGITS = re.compile(r"(?:19|20)\d{2}\s*年度?|\d+(?:\.\d+)?")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Negation and direction: 不予公开 ≠ 予以公开, 未办结 ≠ 办结, 非原创 ≠ 原创.
-_NEG = re.compile(r"不予|不同意|不再|不是|未|非|无法|不能|不属于|没有")
+_NEG = re.compile(r"不予|不同意|不再|不是|未|非|无法|不能|不属于|没有|没法|没能|无从")
 # Qualifiers that make the asked quantity a complement of a labelled one: "A以外的…" (what a list's
 # residual row counts, "其他对外管理服务事项"), "2017年以前的…" (a total less this year's).
 EXCEPT = re.compile(r"以外|之外|除了?")
@@ -38,8 +38,9 @@ _TOTAL_COLS = {"总计", "合计", "数量", "小计", "本年", "年度"}
 
 
 # Words that mark a total, not what is counted: the words index/metrics.py normalize_label strips
-# from a label's end (数量, 总数, 合计 …), dropped from both sides.
-FILLER = frozenset({"数量", "总数", "总数量", "总计", "合计", "共计", "个数", "情况", "是以", "多少"})
+# from a label's end (数量, 总数, 合计 …) and the totalizers of questions (全部, 所有: "占全部制作、获取
+# 信息的…"), dropped from both sides.
+FILLER = frozenset({"数量", "总数", "总数量", "总计", "合计", "共计", "个数", "情况", "是以", "多少", "全部", "所有"})
 
 
 # Characters that never glue into a word (function words, numerals, measure words): see ``words``.
@@ -161,8 +162,18 @@ def _semantic(sim: float | None) -> float | None:
     return min(1.0, max(0.0, (sim - SEM_LOW) / (SEM_HIGH - SEM_LOW)))
 
 
+# The catalogue as one signal among the others: when the catalogue reads an item's words, all of them,
+# as a metric (收到的申请 -> apply_received and its family apply_new), a total fact of that metric gains
+# CATALOGUE_BONUS and scores at least CATALOGUE_FLOOR: the paraphrase the label words miss (收到 vs 新收)
+# is found. An item the catalogue reads only in part ("因为不掌握…无法提供" holds 无法提供) gets nothing:
+# the rest of its words may name a child row.
+CATALOGUE_BONUS = 0.12
+CATALOGUE_FLOOR = 0.5
+
+
 def score_fact(phrase: str, fact, weight: Weights, unit: str = "", unit_cls: str = "",  # noqa: ANN001
-               context: str = "", sims: dict[str, float] | None = None) -> Scored:
+               context: str = "", sims: dict[str, float] | None = None,
+               prior: frozenset[str] = frozenset()) -> Scored:
     name, ctx = name_of(fact)
     if fact.origin == "prose":  # the clause around a prose figure ("梳理了12大项共计448项权力内容")
         ctx = f"{ctx} {fact.quote}"
@@ -193,6 +204,8 @@ def score_fact(phrase: str, fact, weight: Weights, unit: str = "", unit_cls: str
     if _RESIDUAL.match(name) and not _RESIDUAL_WORD.search(phrase) and not EXCEPT.search(phrase):
         s *= 0.7  # "其他应主动公开的政府信息" is the rest of a list, never the whole
     s *= compatible(unit, unit_cls, fact.unit or "")
+    if prior and fact.metric_id in prior and s > 0 and not col and not fact.dimension:
+        s = min(1.0, max(s + CATALOGUE_BONUS, CATALOGUE_FLOOR))
     return Scored(fact, s, name)
 
 
@@ -212,13 +225,14 @@ def _qualified(phrase: str, path: str) -> float:
 
 
 def rank(phrase: str, facts: list, weight: Weights, unit: str = "", unit_cls: str = "",  # noqa: ANN001
-         context: str = "", semantic=None) -> list[Scored]:  # noqa: ANN001
+         context: str = "", semantic=None, prior: frozenset[str] = frozenset()) -> list[Scored]:  # noqa: ANN001
     """Facts by how well their labels name ``phrase``; ``semantic`` (assistant/match/semantic.py), when
-    given, adds the embedding similarity of the phrase and each name."""
+    given, adds the embedding similarity of the phrase and each name; ``prior``, the metric ids the
+    catalogue reads the phrase as, adds CATALOGUE_BONUS to their facts."""
     sims = semantic.similarities(phrase, [name_of(f)[0] for f in facts]) if semantic is not None and facts else None
-    out = [score_fact(phrase, f, weight, unit, unit_cls, context, sims) for f in facts]
+    out = [score_fact(phrase, f, weight, unit, unit_cls, context, sims, prior) for f in facts]
     out.sort(key=lambda s: (-s.score, s.fact.origin != "table", s.fact.start))
     return out
 
 
-__all__ = ["Weights", "Scored", "rank", "score_fact", "words", "name_of"]
+__all__ = ["Weights", "Scored", "rank", "score_fact", "words", "name_of", "CATALOGUE_BONUS", "CATALOGUE_FLOOR"]
