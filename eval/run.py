@@ -435,8 +435,15 @@ def write_outputs(report: EvalReport, out_dir: Path) -> None:
 
 def threshold_failures(summary: dict, min_numeric: float | None = None, min_citation: float | None = None,
                        max_fabricated: int | None = None, min_section: float | None = None,
-                       max_wrong: float | None = None, max_unasked_conflicts: float | None = None) -> list[str]:
+                       max_wrong: float | None = None, max_unasked_conflicts: float | None = None,
+                       min_text: float | None = None, min_claims: float | None = None) -> list[str]:
     fails = []
+    text = summary.get("text_keyphrase_pass_rate")
+    if min_text is not None and summary.get("n_text") and (text is None or text < min_text):
+        fails.append(f"text key-phrase pass rate {_fmt(text)} < {min_text:.1%}")
+    claims = summary.get("claim_accuracy")
+    if min_claims is not None and summary.get("n_claims") and (claims is None or claims < min_claims):
+        fails.append(f"claim verdict accuracy {_fmt(claims)} < {min_claims:.1%}")
     unasked = summary.get("conflict_unasked_rate")
     if max_unasked_conflicts is not None and unasked is not None and unasked > max_unasked_conflicts:
         fails.append(f"conflict notes on answers without a conflict {_fmt(unasked)} > {max_unasked_conflicts:.1%}")
@@ -463,7 +470,8 @@ def run_cli(gold: str | Path, data_dir: str | Path | None = None, as_json: bool 
             min_citation: float | None = None, max_fabricated: int | None = None,
             limit: int | None = None, assistant: Any = None, api: str | None = None,
             min_section: float | None = None, max_wrong: float | None = None,
-            max_unasked_conflicts: float | None = None) -> int:
+            max_unasked_conflicts: float | None = None, min_text: float | None = None,
+            min_claims: float | None = None) -> int:
     """Run, print, and return 0, or 1 when a threshold is missed, or 2 when the gold is unusable.
 
     ``assistant`` is for callers that already hold one; by default it is built from settings.
@@ -491,7 +499,7 @@ def run_cli(gold: str | Path, data_dir: str | Path | None = None, as_json: bool 
             return 2
     report = run_eval(gold, assistant, out_dir=out_dir, limit=limit)
     fails = threshold_failures(report.summary, min_numeric, min_citation, max_fabricated, min_section, max_wrong,
-                               max_unasked_conflicts)
+                               max_unasked_conflicts, min_text, min_claims)
     if as_json:
         print(json.dumps({"summary": report.summary, "threshold_failures": fails}, ensure_ascii=False, indent=2))
     else:

@@ -325,3 +325,15 @@ def test_conflict_note_rates_are_reported_and_gated(gold_file, capsys):
     fails = er.threshold_failures({"conflict_unasked_rate": 0.1}, max_unasked_conflicts=0.05)
     assert fails == ["conflict notes on answers without a conflict 10.0% > 5.0%"]
     assert er.threshold_failures({"conflict_unasked_rate": 0.04}, max_unasked_conflicts=0.05) == []
+
+
+@pytest.mark.parametrize(("summary", "kwargs", "fails"), [
+    ({"n_text": 39, "text_keyphrase_pass_rate": 0.8}, {"min_text": 0.9}, ["text key-phrase pass rate"]),
+    ({"n_text": 39, "text_keyphrase_pass_rate": 0.95}, {"min_text": 0.9}, []),
+    ({"n_text": 0, "text_keyphrase_pass_rate": None}, {"min_text": 0.9}, []),  # no text questions: nothing to gate
+    ({"n_claims": 36, "claim_accuracy": 0.8}, {"min_claims": 0.85}, ["claim verdict accuracy"]),
+    ({"n_claims": 36, "claim_accuracy": 0.9}, {"min_claims": 0.85}, []),
+])
+def test_text_and_claim_gates(summary: dict, kwargs: dict, fails: list[str]) -> None:
+    got = er.threshold_failures(summary, **kwargs)
+    assert len(got) == len(fails) and all(g.startswith(f) for g, f in zip(got, fails))

@@ -322,3 +322,25 @@ def test_a_tie_is_settled_only_by_an_index(stub, reply, want):
         assert res.reason == "tie" and res.best is a  # no valid index: the tie stands
     else:
         assert res.ok and res.best is b and res.best.fact.value == want  # the fact's own value
+
+
+def test_a_withheld_figure_is_not_read_again(stub, tmp_path):
+    """A figure withheld because the report states it two ways (assistant/withhold.py) is no abstention:
+    the LLM is not asked to read the question, which could only pick one of the two readings."""
+    from types import SimpleNamespace
+
+    from assistant.answers import Answer
+    from assistant.llm.consult import consult
+    from assistant.withhold import WITHHELD
+
+    _, _, seen = stub
+    n = len(seen)
+    settings = replace(load_settings(data_dir=tmp_path / "d"), llm_base_url=stub[0], llm_timeout_s=1.0)
+    withheld = Answer(question="q", answer="两种读法", route="sql", found=False, notes=[WITHHELD])
+    got = consult(SimpleNamespace(settings=settings), "q", SimpleNamespace(is_figure_question=True), withheld)
+    assert got.value is None and len(seen) == n and got.llm["used"] is False
+    abstained = Answer(question="q", answer="没有找到", route="sql", found=False)
+    with scripted(stub, lambda s, u: "{"):  # a reading is asked for (and refused as malformed)
+        again = consult(SimpleNamespace(settings=settings, report_refs=lambda: []), "q",
+                        SimpleNamespace(is_figure_question=True), abstained)
+    assert len(seen) == n + 1 and again.llm["discarded"]

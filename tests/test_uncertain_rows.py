@@ -56,3 +56,9 @@ def test_cell_every_cut_agrees_on_is_answered(assistant) -> None:  # noqa: ANN00
 def test_certain_rows_still_answer(assistant) -> None:  # noqa: ANN001
     ans = assistant.ask("某县教育局2022年结转下年度继续办理的申请有多少件?")
     assert ans.found and ans.value == 0
+
+
+def test_a_rows_certain_total_answers_a_question_about_totals(assistant) -> None:  # noqa: ANN001
+    # both rows' breakdowns are in doubt, their 总计 cells are not: a share of totals is computed
+    ans = assistant.ask("某县教育局2022年新收的申请中,予以公开的占多少?")
+    assert ans.found and ans.value == 100 and "11÷11" in (ans.arithmetic or "")

@@ -396,17 +396,20 @@ def _serve_or_explain(run: Any, settings: Any) -> None:
 @click.option("--max-wrong", type=float, default=None, help="Fail above this confidently-wrong rate (0-1).")
 @click.option("--max-unasked-conflicts", type=float, default=None,
               help="Fail above this share of figure answers carrying a conflict note their gold does not have (0-1).")
+@click.option("--min-text", type=float, default=None, help="Fail below this text key-phrase pass rate (0-1).")
+@click.option("--min-claims", type=float, default=None, help="Fail below this claim verdict accuracy (0-1).")
 @click.option("--api", default=None, help="Score a running server through /api/v1 (e.g. http://127.0.0.1:7860).")
 def eval_cmd(gold: Path, data_dir: Path | None, as_json: bool, out_dir: Path | None,
              min_numeric: float | None, min_citation: float | None, max_fabricated: int | None,
              limit: int | None, min_section: float | None, max_wrong: float | None,
-             max_unasked_conflicts: float | None, api: str | None) -> None:
+             max_unasked_conflicts: float | None, min_text: float | None, min_claims: float | None,
+             api: str | None) -> None:
     """Score the assistant on a gold question file (JSONL)."""
     from eval.run import run_cli
 
     kwargs = dict(as_json=as_json, out_dir=out_dir, min_numeric=min_numeric, min_citation=min_citation,
                   max_fabricated=max_fabricated, limit=limit, min_section=min_section, max_wrong=max_wrong,
-                  max_unasked_conflicts=max_unasked_conflicts)
+                  max_unasked_conflicts=max_unasked_conflicts, min_text=min_text, min_claims=min_claims)
     if api:  # a server holds the data folder: ask it like any client
         sys.exit(run_cli(gold, api=api, **kwargs))
     settings = _settings(data_dir)

@@ -16,6 +16,7 @@ from assistant.llm import choose, phrase, reading
 from assistant.llm.client import LLMClient, LLMFailed, client_for
 from assistant.llm.grounding import check_text
 from assistant.llm.reading import Reading, ReadingRejected
+from assistant.withhold import WITHHELD
 
 log = logging.getLogger("reportqa.llm")
 
@@ -34,7 +35,9 @@ def consult(assistant, question: str, parsed, answer: Answer) -> Answer:  # noqa
         return answer
     if not client.status()["reachable"]:  # probed at most every 30 s: a down endpoint costs no timeouts
         return _mark(answer, client, "", used=False, discarded="the LLM endpoint is unreachable")
-    if parsed.is_figure_question and not answer.found and answer.route != "none":
+    if parsed.is_figure_question and not answer.found and answer.route != "none" and WITHHELD not in answer.notes:
+        # an abstention the LLM may read again; a figure withheld because the report states it two ways
+        # is no abstention (assistant/withhold.py): a reading would only pick one of the two
         return _understand(assistant, client, question, parsed, answer)
     if answer.found and answer.route == "text" and answer.citations and not parsed.is_figure_question:
         return _phrase(client, question, answer)
