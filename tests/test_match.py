@@ -57,6 +57,10 @@ WEIGHTS = Weights([f.label for f in FACTS] * 3 + ["政府信息公开", "主动�
     ("2020年某局的微信公众平台文章比主流媒体报道多多少篇?", ["某局"], "difference", ["微信公众平台文章", "主流媒体报道"], ""),
     ("某局2019年政府集中采购的总金额是多少?", ["某局"], "lookup", ["政府集中采购的总金额"], ""),  # 集中 is no "among"
     ("按2022年年报,某局新浪微博粉丝有多少名?", ["某局"], "lookup", ["新浪微博粉丝"], ""),
+    # a sum the parser read as a lookup: reasons listed for one outcome, each an item, the outcome the context
+    ("某局2022年以内部事务信息或过程性信息为由拒绝公开的申请一共几件?", ["某局"], "lookup", ["内部事务信息", "过程性信息"],
+     "拒绝公开的申请"),
+    ("某局2022年收到的申请一共多少件?", ["某局"], "lookup", ["收到的申请"], ""),  # 一共 alone: still one item
 ])
 def test_split_items(question, mentions, op, items, context) -> None:  # noqa: ANN001
     got = split_items(question, mentions, op)

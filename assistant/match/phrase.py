@@ -34,6 +34,10 @@ _SEP = re.compile(r"[,,;;]")
 # 占 (share of), 中/里/当中/之中 (among).
 # Strongest first: "A与B及C合计" is A and "B及C" (one item named with 及).
 _AND_ORDER = ("加上", "以及", "和", "与", "或", "及", "跟", "、")
+# A sum asked without the parser reading items: only the unambiguous cues (共 alone is "共收到…").
+_SUM_ASKED = re.compile(r"合计|一共|总共|共计|加起来|加在一起|之和|总和")
+# Reasons listed for one outcome: "以A或B为由拒绝公开的申请", "因A和B而无法提供的".
+_REASON = re.compile(r"^(?:以|因为|因|由于)(?P<reasons>.+?)(?:为由|而)(?P<outcome>.*)$")
 _SUM_CUE = re.compile(r"(?:合计|一共|总共|共计|总计|加起来|加在一起|之和|总和|共有|共)")
 _MORE = re.compile(r"比(?P<b>.+?)(?:多出?|少|高|低|增加|减少)(?:了)?(?:多少|几)")
 _RATIO = re.compile(r"(?:占|的)?(?:多大|多少)?(?:占比|比例|比重|百分比|几成)")
@@ -186,7 +190,8 @@ def split_items(text: str, mentions: list[str], op: str) -> Items:
                 ctx, a = _clean(among.group("whole")), _clean(among.group("part"))
             if a and b:
                 return Items("difference", [a, b], context=ctx)
-    if op == "sum":
+    if op == "sum" or (op in ("lookup", "none", "") and _SUM_ASKED.search(flat)):
+        # a lookup the parser read with no items may still ask "以A或B为由…一共几件"
         cue = _SUM_CUE.search(flat)
         body = flat[:cue.start()] if cue else flat
         among = _AMONG.match(body)
@@ -194,6 +199,10 @@ def split_items(text: str, mentions: list[str], op: str) -> Items:
         if among and len(_split_and(among.group("part"))) >= 2:
             ctx, body = _clean(among.group("whole")), among.group("part")
         parts = _split_and(body)
+        reason = _REASON.match(body)
+        if reason and len(parts) >= 2:
+            # "以内部事务信息或过程性信息为由拒绝公开的申请": reasons of one outcome, each an item
+            parts, ctx = _split_and(reason.group("reasons")), _clean(reason.group("outcome")) or ctx
         if len(parts) >= 2:
             return Items("sum", parts, context=ctx)
     flat = _ASK.sub("", flat)
