@@ -368,12 +368,12 @@ class Assistant:
         except SQLRefused:
             return None, []
         weight = self._label_weights()
+        counts = [f for f in facts if f.unit != "%"]  # a share is computed from counts, never from a share
         resolutions = []
         for k, item in enumerate(items.items):
             prior = _catalogue_prior(item, parsed)
             if items.op == "percent":
-                pool = [f for f in facts if f.unit != "%"]
-                res = resolve(item, pool, weight, context=items.context if k == 0 else "",
+                res = resolve(item, counts, weight, context=items.context if k == 0 else "",
                               stated=items.stated.get(k), semantic=self.semantic, prior=prior)
             else:
                 res = resolve(item, facts, weight, parsed.unit_hint, asked_class(question, parsed.unit_hint),
@@ -384,7 +384,7 @@ class Assistant:
         if items.op == "percent" and not ans.found and resolutions[0].ok and not resolutions[1].ok:
             # "A和B合计中,B占多少": the whole is the sum of parts the question names
             for split in summed_parts(items.items[1]):
-                parts = [resolve(p, [f for f in facts if f.unit != "%"], weight, semantic=self.semantic,
+                parts = [resolve(p, counts, weight, semantic=self.semantic,
                                  prior=_catalogue_prior(p, parsed)) for p in split]
                 settle_by_neighbours([resolutions[0], *parts])
                 shared = compose_share_of_sum(question, resolutions[0], items.items[1], parts)

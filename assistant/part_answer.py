@@ -16,8 +16,7 @@ from assistant.answers import Answer, Citation
 from assistant.question.parts import AskedPart
 from index.models import Report, Section
 from index.sections import part_aspect, template_part
-
-PATH_SEP = " › "
+from index.sqlstore import PATH_SEP
 QUOTE_CAP = 1200  # longest quote of one section, in characters; cut at a sentence end
 _SENTENCE_END = re.compile(r"[。;;!?!?]\s*")
 

@@ -52,9 +52,13 @@ _CELL_VALUE = re.compile(
 
 
 @lru_cache(maxsize=1)
+def _template() -> dict:
+    """template_sections.yaml, read once: the section ``titles`` and the template's ``parts``."""
+    return yaml.safe_load(Path(__file__).with_name("template_sections.yaml").read_text(encoding="utf-8"))
+
+
 def section_titles() -> list[str]:
-    data = yaml.safe_load(Path(__file__).with_name("template_sections.yaml").read_text(encoding="utf-8"))
-    return list(data["titles"])
+    return list(_template()["titles"])
 
 
 def title_match(after: str) -> tuple[float, int]:
@@ -287,10 +291,8 @@ def parse_sections(text: str) -> list[Section]:
     return sections
 
 
-@lru_cache(maxsize=1)
 def _parts() -> dict:
-    data = yaml.safe_load(Path(__file__).with_name("template_sections.yaml").read_text(encoding="utf-8"))
-    return dict(data.get("parts") or {})
+    return dict(_template().get("parts") or {})
 
 
 def template_part(heading: str) -> str | None:
