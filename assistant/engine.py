@@ -64,6 +64,8 @@ AGREE_MARGIN = 0.05
 _ABOUT_FIRST = ("percentage", "declared_parts")
 # Rules comparing a stated total with the sum of its parts (first citation: the total).
 _TOTAL_VS_PARTS = ("declared_parts", "parts_sum")
+# Rules finding one figure stated in the prose and in a table (first citation: the prose figure).
+_RESTATED = ("prose_vs_template", "running_total")
 
 
 def fmt_num(v: float) -> str:
@@ -152,12 +154,12 @@ class Assistant:
         self._remember(session_id, parsed)
         if out_of_scope is not None:
             return out_of_scope
-        answer = withhold_conflicted(self._answer(question, parsed, str(route(parsed, has_sql_facts=True))))
+        answer = withhold_conflicted(self._answer(question, parsed, str(route(parsed, has_sql_facts=True))), question)
         if self.settings.llm_base_url:
             # issue 14: an LLM, when one is configured, may read an abstained figure question or phrase a
             # text answer; its output is kept only when grounded, else this answer stands (assistant/llm/)
             from assistant.llm.consult import consult
-            answer = withhold_conflicted(consult(self, question, parsed, answer))
+            answer = withhold_conflicted(consult(self, question, parsed, answer), question)
         for note in reversed(parsed.notes):  # how the question was read: 报告写作沭阳县; 按最新的2024年报告回答
             answer.answer = f"{note}。" + answer.answer
             answer.notes.insert(0, note)
@@ -610,6 +612,7 @@ class Assistant:
         """A failed audit rule that touches a cited figure goes into the answer's conflicts, so a
         journalist never quotes a figure the report itself contradicts."""
         spans = {(c.report_id, c.start, c.end) for c in ans.citations if c.report_id is not None}
+        computed = bool(ans.arithmetic)  # a sum or share, not one stated figure
         for rid in {r for r, _, _ in spans}:
             for f in self.audit(rid):
                 # prose-vs-table disagreements already come from the facts themselves
@@ -624,11 +627,18 @@ class Assistant:
 
                 # the user sees the rule's title and the figures, never its key or bookkeeping values;
                 # a stated total beside the sum of its own parts is one quantity stated two ways
-                same = f.rule in _TOTAL_VS_PARTS and not f.values.get("breakdown") and (
-                    f.citations[0].report_id, f.citations[0].start, f.citations[0].end) in spans
+                first = (f.citations[0].report_id, f.citations[0].start, f.citations[0].end) in spans
+                same = f.rule in _TOTAL_VS_PARTS and not f.values.get("breakdown") and first
+                restated = f.rule in _RESTATED  # this figure, stated in the prose and in a table
                 ans.conflicts.append(Conflict(metric=TITLE.get(f.rule, f.rule), values=f.figures(),
                                               citations=list(f.citations), note=f.message,
-                                              kind="parts" if same else "audit"))
+                                              kind="parts" if same else "values" if restated else "audit"))
+                side = "table_value" if f.values.get("table_preferred") else "prose_value"
+                other = "prose_value" if side == "table_value" else "table_value"
+                if restated and ans.value is not None and not computed \
+                        and abs(ans.value - f.values[other]) < 1e-9 and abs(ans.value - f.values[side]) > 1e-9:
+                    _give_figure(ans, f, table=side == "table_value")
+                    continue
                 ans.answer += "注意:" + f.message
                 if f.arithmetic:  # the finding's own figures are computed: show how
                     ans.arithmetic = "; ".join(x for x in (ans.arithmetic, f.arithmetic) if x)
@@ -684,6 +694,29 @@ class Assistant:
             return None
         titles = {r.id: r.title for r in self.report_refs()}
         return answer_part(question, asked, reports, titles)
+
+
+def _give_figure(ans: Answer, finding, table: bool) -> None:  # noqa: ANN001
+    """One figure stated in the prose and in the report's table with different values: as for a metric
+    stated in both (assistant/compose.py), the table's figure is given when the table was filled in and
+    its row adds up, else the prose's (``finding.values["table_preferred"]``); the other is noted beside
+    it and both are cited, the one given first."""
+    from assistant.compose import _fmt
+
+    given, said = (finding.values["table_value"], finding.values["prose_value"]) if table else \
+        (finding.values["prose_value"], finding.values["table_value"])
+    unit = ans.unit or ""
+    at = ans.answer.find(f"为{_fmt(said)}")
+    subject = ans.answer[:at] if at > 0 else ""
+    first = list(finding.citations[1:]) if table else list(finding.citations[:1])
+    seen = {(c.report_id, c.start, c.end) for c in first}
+    ans.citations = first + [c for c in [*finding.citations, *ans.citations]
+                             if (c.report_id, c.start, c.end) not in seen
+                             and not seen.add((c.report_id, c.start, c.end))]
+    ans.value = given
+    ans.answer = f"{subject}按{'表格' if table else '正文'}为{_fmt(given)}{unit}。注意:{finding.message}"
+    ans.notes.append(f"the {'table' if table else 'prose'}'s figure {_fmt(given)} is given; "
+                     f"the {'prose' if table else 'table'} states {_fmt(said)}")
 
 
 def _catalogue_prior(item: str, parsed) -> frozenset[str]:  # noqa: ANN001

@@ -122,6 +122,8 @@ class Catalogue:
                 continue  # template rows only map to template metrics
             if m.units and unit not in m.units:
                 continue
+            if unit and _unit_clash(unit, m):
+                continue  # "依申请公开信息数317条" is no 依申请公开信息收取的费用 (万元)
             if self._ctx[m.id] and not any(c in ctx or c in nl for c in self._ctx[m.id]):
                 continue
             score = _score(nl, self._syn[m.id])
@@ -251,6 +253,16 @@ def _norms(phrases: list[str]) -> list[str]:
         if n and n not in out:
             out.append(n)
     return out
+
+
+def _unit_clash(unit: str, m: Metric) -> bool:
+    """The figure's measure word counts another kind of thing than every unit of the metric
+    (index/units.yaml classes: 条 is no 万元, 件 no 人)."""
+    from index.units import unit_class
+
+    have = unit_class(unit)
+    kinds = {unit_class(u) for u in (m.unit, *m.dimension_units.values()) if u}
+    return bool(have) and bool(kinds) and "" not in kinds and have not in kinds
 
 
 def _score(nl: str, phrases: list[str]) -> float:

@@ -192,6 +192,46 @@ def test_template_that_adds_up_has_no_findings(tmp_path):  # noqa: ANN001
     assert audit_report(store, rid) == []
 
 
+@pytest.mark.parametrize(("sentence", "expect"), [
+    ("本年度共收到政府信息公开申请13件。", None),
+    ("本年度共收到政府信息公开申请14件。", None),  # 新收 13 + 上年结转 1
+    ("本年度共收到政府信息公开申请15件。", "15 ≠ 13"),
+    ("本年度共收到政府信息公开申请13件,予以公开7件。", "7 ≠ 6"),
+    ("本年度共收到政府信息公开申请13件,其他处理2件。", "2 ≠ 1"),
+    ("本年度共收到政府信息公开申请13件,其中自然人申请10件。", None),  # one applicant column, not the total
+    ("本年度共收到政府信息公开申请13件,其中自然人申请12件。", "12 ≠ 10"),
+    ("本年度共收到政府信息公开申请13件,其中法人申请3件。", None),  # the five columns of 法人或其他组织: 2+0+0+1+0
+    ("本年度共收到公民、法人和其他组织政府信息公开申请13件。", None),
+    ("本年度制作政府信息20条,其中主动公开9条,依申请公开9条,不予公开2条。", None),  # documents, not applications
+    ("上年共收到政府信息公开申请9件。", None),  # another year
+])
+def test_prose_vs_template(tmp_path, sentence, expect):  # noqa: ANN001
+    table = TEMPLATE.format(grand=13).split("\n三、", 1)
+    store, rid = _store_with(tmp_path, f"{table[0]}\n一、总体情况\n{sentence}\n\n三、{table[1]}")
+    found = [f for f in audit_report(store, rid) if f.rule == "prose_vs_template"]
+    if expect is None:
+        assert found == [], [f.message for f in found]
+    else:
+        assert any(f.arithmetic.startswith(expect) for f in found), [f.arithmetic for f in found]
+        assert all(f.citations[0].kind == "prose" for f in found)  # the prose figure is cited first
+
+
+def test_prose_vs_template_row_of_sub_rows(tmp_path):  # noqa: ANN001
+    """(四)无法提供 has no figure of its own: the prose is checked against the sum of its sub-rows."""
+    full = TEMPLATE.format(grand=13).replace(
+        "| 三、本年度办理结果 › (四)无法提供 › 1.本机关不掌握相关政府信息 | 2 | 1 | 0 | 0 | 0 | 0 | 3 |",
+        "| 三、本年度办理结果 › (四)无法提供 › 1.本机关不掌握相关政府信息 | 2 | 1 | 0 | 0 | 0 | 0 | 3 |\n"
+        "| 三、本年度办理结果 › (四)无法提供 › 2.没有现成信息需要另行制作 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n"
+        "| 三、本年度办理结果 › (四)无法提供 › 3.补正后申请内容仍不明确 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |")
+    head, rest = full.split("\n三、", 1)
+    for stated, expect in ((3, None), (2, "2 ≠ 3")):
+        sentence = f"本年度共收到政府信息公开申请13件,因无法提供相关信息答复{stated}件。"
+        (tmp_path / str(stated)).mkdir()
+        store, rid = _store_with(tmp_path / str(stated), f"{head}\n一、总体情况\n{sentence}\n\n三、{rest}")
+        found = [f.arithmetic for f in audit_report(store, rid) if f.rule == "prose_vs_template"]
+        assert found == ([] if expect is None else [expect + "(3个分项中仅一项为3)"]), found
+
+
 def test_template_identity_and_sums(tmp_path):  # noqa: ANN001
     store, rid = _store_with(tmp_path, TEMPLATE.format(grand=14))
     findings = audit_report(store, rid)
@@ -250,6 +290,47 @@ def _expect_rule(tmp_path, sentence: str, rule: str, expect: str | None) -> None
     ("全局共有政务公开工作人员8名,其中专职人员2名,兼职人员7名。", "2+7=9 ≠ 8"),
     ("在主动公开的90条政府信息中,全文电子化的主动公开信息数共90条,机构设置类信息共1条;规范性文件类信息10条;"
      "财政资金类信息52条;财政预决算报告信息5条;工作动态类信息25条。", "1+10+52+5+25=93 ≠ 90"),  # a restatement is no part
+    # documents counted in 条 and their parts in 份 (one class of measure word); a change of measure word
+    # (起) ends the list
+    ("通过门户网站发布信息607条,其中主动公开380份,依申请公开319份,作出行政处罚决定545起。", "380+319=699 ≠ 607"),
+    ("通过门户网站发布信息699条,其中主动公开380份,依申请公开319份,作出行政处罚决定545起。", None),
+    ("全局共有政务公开工作人员8名,其中专职人员2件,兼职人员7件。", None),  # people are no documents
+    # a list whose parts add up to the total is complete at a semicolon: what follows breaks down something else
+    ("全年印发公文类政府信息共510条,其中主动公开信息数169,依申请公开信息数317条,不予公开24条;全年通过政府门户网站"
+     "主动公开政策,规范性文件类信息5条,民政类信息77条。", None),
+    ("全年印发公文类政府信息共510条,其中主动公开信息数169,依申请公开信息数317条,不予公开23条;全年通过政府门户网站"
+     "主动公开政策,规范性文件类信息5条,民政类信息77条。", "≠ 510"),
 ])
 def test_declared_parts(tmp_path, sentence, expect):  # noqa: ANN001
     _expect_rule(tmp_path, sentence, "declared_parts", expect)
+
+
+RUNNING = """
+测试区人民政府2018年政府信息公开工作年度报告
+
+一、概述
+{sentence}
+
+二、附表
+指标名称 单位 2018年 历年累计
+主动公开文件数 条 51 256
+其中:1.政府网站公开数 条 51 256
+受理政府信息公开申请总数 件 3 20
+"""
+
+
+@pytest.mark.parametrize(("sentence", "expect"), [
+    ("截止2018年,共公开文件累计257份。", "257 ≠ 256"),  # 份 and 条 count the same documents
+    ("截止2018年,共公开文件累计256份。", None),
+    ("2018年累计主动公开文件30条。", None),  # the year's figure, not a running total
+    ("历年累计受理政府信息公开申请21件。", "21 ≠ 20"),
+    ("历年累计受理政府信息公开申请21人。", None),  # people are not applications
+])
+def test_running_total(tmp_path, sentence, expect):  # noqa: ANN001
+    store, rid = _store_with(tmp_path, RUNNING.format(sentence=sentence))
+    found = [f for f in audit_report(store, rid) if f.rule == "running_total"]
+    if expect is None:
+        assert found == [], [f.message for f in found]
+    else:
+        assert [f.arithmetic for f in found] == [expect]
+        assert found[0].citations[0].kind == "prose" and found[0].citations[1].kind == "table"

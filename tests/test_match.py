@@ -8,7 +8,7 @@ from assistant.engine import FactRow
 from assistant.match import Weights, compose, resolve, split_items
 from assistant.match.phrase import split_across
 from assistant.match.score import name_of, rank
-from assistant.match.units import asked_class, compatible, unit_class
+from index.units import asked_class, compatible, unit_class
 
 
 def _fact(fid: int, value: float, unit: str, label: str, origin: str = "prose", row: str = "", col: str = "",
@@ -239,13 +239,29 @@ def test_a_figure_stated_two_ways_is_withheld() -> None:
     from assistant.answers import Answer, Conflict
     from assistant.withhold import WITHHELD, withhold_conflicted
 
-    cites = [FACTS[0].citation(), FACTS[1].citation()]
+    total = _fact(40, 0, "件", "", origin="table", row="三、本年度办理结果 › (七)总计", col="总计")
+    cites = [total.citation(), FACTS[1].citation()]
     ans = Answer(question="q", answer="为0件。", route="sql", value=0.0, unit="件", citations=cites[:1],
                  arithmetic="1=1",  # the finding's own arithmetic, shown with the answer
                  conflicts=[Conflict(metric="表中分项与合计不符", values=[0.0, 1.0], citations=cites, note="n",
                                      kind="parts")])
     out = withhold_conflicted(ans)
     assert out.value is None and not out.found and WITHHELD in out.notes and "0件、1件" in out.answer
+    # a total the prose states stands, its note beside it: a prose list need not name every part
+    prose = [FACTS[0].citation(), FACTS[1].citation()]
+    stated = Answer(question="q", answer="为123条。注意:…", route="sql", value=123.0, unit="条", citations=prose[:1],
+                    conflicts=[Conflict(metric="分项与总数不符", values=[123.0, 12.0], citations=prose, kind="parts")])
+    out = withhold_conflicted(stated)
+    assert out.value == 123.0 and out.found and out.conflicts
+    # asked for the listed parts added up, their sum is the answer and the stated total is named beside it
+    for question, value in (("主动公开的信息按类别加起来是多少条?", 12.0), ("主动公开了多少条信息?", 123.0),
+                            ("按类别公开了多少条?", 123.0)):  # a sum word and a listed-parts word, both
+        asked = Answer(question="q", answer="为123条。", route="sql", value=123.0, unit="条", citations=prose[:1],
+                       conflicts=[Conflict(metric="分项与总数不符", values=[123.0, 12.0], citations=prose,
+                                           kind="parts")])
+        out = withhold_conflicted(asked, question)
+        assert out.value == value and out.found, question
+        assert value == 123.0 or ("12条" in out.answer and "123条" in out.answer and len(out.citations) == 2)
     # an audit finding about other figures, or prose beside a table (the cell is given), leaves it standing
     part = Answer(question="q", answer="为1件。", route="sql", value=1.0, unit="件", citations=cites[1:],
                   conflicts=[Conflict(metric="表中分项与合计不符", values=[0.0, 1.0], citations=cites, kind="parts")])

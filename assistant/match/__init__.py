@@ -10,7 +10,7 @@ from assistant.match.answer import NOT_RESOLVED, compose
 from assistant.match.phrase import Items, split_items
 from assistant.match.resolve import Resolution, resolve
 from assistant.match.score import Weights, rank
-from assistant.match.units import asked_class
+from index.units import asked_class
 
 __all__ = ["Items", "split_items", "Weights", "rank", "Resolution", "resolve", "compose", "asked_class",
            "NOT_RESOLVED"]

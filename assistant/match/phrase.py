@@ -17,7 +17,7 @@ from index.numbers import find_numbers
 _YEAR = re.compile(r"(?:截至|截止|到)?(?:19|20)\d{2}\s*年(?:度|底|末|全年|年底)?(?:以来)?")
 _SOURCE = re.compile(r"(?:按|据|根据|依据|按照)[^,,。?]{0,24}?(?:年报|年度报告|报告|附表|统计表)(?:正文|的说法|的数据|中|里)?[,,]?")
 def _measure_words() -> str:
-    from assistant.match.units import _data
+    from index.units import _data
 
     ws = {w for cls in _data()["classes"].values() for w in cls if re.match(r"[\u4e00-\u9fff]", str(w))}
     return "|".join(sorted(ws, key=len, reverse=True))

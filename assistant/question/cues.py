@@ -50,6 +50,14 @@ FIGURE = re.compile(f"{alternation(words('figure'))}|几(?:{alternation(words('f
 QUALITATIVE = any_of("qualitative")
 CONTACT = any_of("contact")
 
+# A sum of the parts a total is listed in ("按类别加起来"): both a listed-parts word and a sum word.
+LISTED_PARTS = any_of("listed_parts")
+
+
+def asks_listed_parts_sum(question: str) -> bool:
+    return bool(LISTED_PARTS.search(question) and SUM.search(question))
+
+
 # -- claims ----------------------------------------------------------------------------------------
 
 CLAIM = any_of("claim")

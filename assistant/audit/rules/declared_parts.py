@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from assistant.audit.document import Document, Finding, eq, fmt
+from index.units import interchangeable
 from index.sqlstore import PATH_SEP
 
 NAME = "declared_parts"
@@ -19,12 +20,25 @@ def _core(name: str) -> str:
     return name.replace("的", "")
 
 
+def _semicolon(gap: str) -> bool:
+    return ";" in gap or "\uff1b" in gap
+
+
 def _inside_brackets(between: str) -> bool:
     return between.count("(") + between.count("（") > between.count(")") + between.count("）")
 
 
+def _same_measure(total_unit: str, parts: list, unit: str) -> bool:
+    """A part's measure word fits the list: the first part's is the total's or one used for the same
+    documents (index/units.yaml: "发布信息607条,其中主动公开380份" counts in 条 and 份), and
+    every later part's is the first part's (a change of measure word ends the list: "…97条;…1件")."""
+    if parts:
+        return unit == parts[0].unit
+    return interchangeable(unit, total_unit)
+
+
 def check(doc: Document) -> list[Finding]:
-    """Each prose total whose declared parts (two or more, same unit) do not add up to it.
+    """Each prose total whose declared parts (two or more, one unit) do not add up to it.
 
     The parts are the figures that follow the total in its sentence and that the text declares of it,
     without a break; a list with a figure that could not be read (a bare number) is not checked."""
@@ -40,7 +54,7 @@ def check(doc: Document) -> list[Finding]:
             if f.start >= stop:
                 break
             whole = f.label.split(PATH_SEP)[0] if f.label.count(PATH_SEP) == 1 else ""
-            if _core(whole) != name or f.unit != total.unit:
+            if _core(whole) != name or not _same_measure(total.unit, parts, f.unit):
                 if parts:
                     break  # the list has ended (another whole, or another unit: "…97条;办理依申请公开1件")
                 continue
@@ -49,6 +63,10 @@ def check(doc: Document) -> list[Finding]:
             before = doc.text[total.end:f.start] + (clause[:at] if at >= 0 else "")
             if before.endswith("各") or _inside_brackets(before):
                 continue  # "兼职人员7名(各支队各1名)": a per-unit figure or a bracketed aside is no part
+            real = [p for p in parts if not eq(p.value, total.value)]  # without a restatement of the total
+            if len(real) >= 2 and _semicolon(doc.text[real[-1].end:f.start]) \
+                    and eq(sum(p.value for p in real), total.value):
+                break  # "共510条,其中A169条,B317条,C24条;全年通过网站公开D类5条…": the list was complete
             parts.append(f)
         parts = list({(p.start, p.value, p.label): p for p in parts}.values())
         if len(parts) > 2:  # "在…90条…中,全文电子化的…共90条,A1条;B10条…": a restatement is no part
@@ -68,10 +86,10 @@ def check(doc: Document) -> list[Finding]:
         # a list ending in 等 names only some parts: it can fall short of the total, never exceed it
         if eq(got, total.value) or (partial and got < total.value):
             continue
-        unit = total.unit or ""
+        unit, part_unit = total.unit or "", parts[0].unit or ""
         arith = "+".join(fmt(p.value) for p in parts) + f"={fmt(got)}"
         msg = (f"报告称{total.label.split(PATH_SEP)[-1]}{fmt(total.value)}{unit},但其后列出的分项相加为"
-               f"{fmt(got)}{unit}({arith}),与总数不符。")
+               f"{fmt(got)}{part_unit}({arith}),与总数不符。")
         out.append(doc.finding(NAME, SEVERITY, msg, {"total": total.value, "parts_sum": got},
                                f"{arith} ≠ {fmt(total.value)}", [doc.cite_fact(total), *map(doc.cite_fact, parts)]))
     return out

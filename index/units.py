@@ -24,6 +24,12 @@ def unit_class(unit: str) -> str:
     return ""
 
 
+def interchangeable(a: str, b: str) -> bool:
+    """The same measure word, or two a report uses for the same documents (units.yaml ``documents``)."""
+    a, b = (a or "").strip(), (b or "").strip()
+    return a == b or (a in _data()["documents"] and b in _data()["documents"])
+
+
 def asked_class(question: str, unit_hint: str = "") -> str:
     """The class of figure the question asks for: the measure word it names, else its cue words."""
     if unit_hint:
@@ -48,4 +54,4 @@ def compatible(asked_unit: str, asked_cls: str, fact_unit: str) -> float:
     return 0.0
 
 
-__all__ = ["unit_class", "asked_class", "compatible"]
+__all__ = ["unit_class", "interchangeable", "asked_class", "compatible"]
