@@ -628,15 +628,15 @@ class Assistant:
                 # the user sees the rule's title and the figures, never its key or bookkeeping values;
                 # a stated total beside the sum of its own parts is one quantity stated two ways
                 first = (f.citations[0].report_id, f.citations[0].start, f.citations[0].end) in spans
-                same = f.rule in _TOTAL_VS_PARTS and not f.values.get("breakdown") and first
+                same = f.rule in _TOTAL_VS_PARTS and not f.breakdown and first
                 restated = f.rule in _RESTATED  # this figure, stated in the prose and in a table
                 ans.conflicts.append(Conflict(metric=TITLE.get(f.rule, f.rule), values=f.figures(),
                                               citations=list(f.citations), note=f.message,
                                               kind="parts" if same else "values" if restated else "audit"))
-                side = "table_value" if f.values.get("table_preferred") else "prose_value"
+                side = "table_value" if f.table_preferred else "prose_value"
                 other = "prose_value" if side == "table_value" else "table_value"
-                if restated and ans.value is not None and not computed \
-                        and abs(ans.value - f.values[other]) < 1e-9 and abs(ans.value - f.values[side]) > 1e-9:
+                if restated and ans.value is not None and not computed and f.operand(side) is not None \
+                        and abs(ans.value - (f.operand(other) or 0)) < 1e-9 and abs(ans.value - f.operand(side)) > 1e-9:
                     _give_figure(ans, f, table=side == "table_value")
                     continue
                 ans.answer += "注意:" + f.message
@@ -699,12 +699,12 @@ class Assistant:
 def _give_figure(ans: Answer, finding, table: bool) -> None:  # noqa: ANN001
     """One figure stated in the prose and in the report's table with different values: as for a metric
     stated in both (assistant/compose.py), the table's figure is given when the table was filled in and
-    its row adds up, else the prose's (``finding.values["table_preferred"]``); the other is noted beside
+    its row adds up, else the prose's (``finding.table_preferred``); the other is noted beside
     it and both are cited, the one given first."""
     from assistant.compose import _fmt
 
-    given, said = (finding.values["table_value"], finding.values["prose_value"]) if table else \
-        (finding.values["prose_value"], finding.values["table_value"])
+    given, said = (finding.operand("table_value"), finding.operand("prose_value")) if table else \
+        (finding.operand("prose_value"), finding.operand("table_value"))
     unit = ans.unit or ""
     at = ans.answer.find(f"为{_fmt(said)}")
     subject = ans.answer[:at] if at > 0 else ""

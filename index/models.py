@@ -64,6 +64,12 @@ class Cell:
     end: int
     uncertain: bool = False
 
+    @property
+    def known(self) -> float | None:
+        """The cell's value when it was read with certainty, else None (a run of digits that splits
+        more than one way)."""
+        return None if self.uncertain else self.value
+
 
 @dataclass
 class Table:
@@ -81,6 +87,18 @@ class Table:
     # How each template row's cells were read from a run of digits: (row label, how the run was
     # written: glued | partly_spaced | spaced, determined | uncertain | inconsistent | none).
     row_checks: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def row_labels(self) -> list[str]:
+        """The row label path of each grid row."""
+        return [(row[0] if row else "") for row in self.rows]
+
+    def column_labels(self) -> dict[int, str]:
+        """Column index -> its label path, for the columns that hold cells."""
+        return {c.col: c.col_label for c in self.cells}
+
+    def cell(self, row: int, col: int) -> Cell | None:
+        """The cell at grid position (row, col), or None."""
+        return next((c for c in self.cells if c.row == row and c.col == col), None)
 
 
 @dataclass

@@ -308,20 +308,45 @@ class SQLStore:
                                 .where(reports.c.complete.is_(True)).order_by(reports.c.id)).mappings().all()
         return [_report_row(r) for r in rows]
 
-    def load_report(self, report_id: int) -> Report | None:
-        """The stored report with its sections and chunks (tables and facts stay in SQL)."""
+    def load_report(self, report_id: int, figures: bool = False) -> Report | None:
+        """The stored report with its sections and chunks; with ``figures``, its tables (with their
+        cells) and facts too (else they stay in SQL)."""
         with self.engine.connect() as conn:
             row = conn.execute(select(reports).where(reports.c.id == report_id)).mappings().first()
             if row is None:
                 return None
             secs = conn.execute(select(sections).where(sections.c.report_id == report_id).order_by(sections.c.ord)).mappings().all()
             chs = conn.execute(select(chunks).where(chunks.c.report_id == report_id).order_by(chunks.c.ord)).mappings().all()
+            if figures:
+                trows = conn.execute(select(tables).where(tables.c.report_id == report_id)
+                                     .order_by(tables.c.ord)).mappings().all()
+                crows = conn.execute(select(cells).where(cells.c.report_id == report_id)
+                                     .order_by(cells.c.table_id, cells.c.row, cells.c.col)).mappings().all()
+                frows = conn.execute(select(facts).where(facts.c.report_id == report_id)
+                                     .order_by(facts.c.start, facts.c.id)).mappings().all()
         rr = _report_row(row)
         rep = Report(source=rr.source, content_hash=rr.content_hash, format=rr.format, text=row["text"], meta=rr.meta, id=rr.id)
         rep.sections = [Section(ord=s["ord"], level=s["level"], heading=s["heading"], path=s["path"].split(PATH_SEP),
                                 start=s["start"], end=s["end"], parent=s["parent_ord"]) for s in secs]
         rep.chunks = [Chunk(ord=c["ord"], section_ord=c["section_ord"], section_path=c["section_path"].split(PATH_SEP),
                             text=c["text"], start=c["start"], end=c["end"]) for c in chs]
+        if figures:
+            by_table: dict[int, list[Cell]] = {}
+            for c in crows:
+                by_table.setdefault(c["table_id"], []).append(
+                    Cell(row=c["row"], col=c["col"], row_label=c["row_label"], col_label=c["col_label"], raw=c["raw"],
+                         value=c["value"], unit=c["unit"], start=c["start"], end=c["end"], uncertain=bool(c["uncertain"])))
+            for t in trows:
+                grid = json.loads(t["grid"] or "{}")
+                rep.tables.append(Table(ord=t["ord"], section_path=_path(t["section_path"]), title=t["title"],
+                                        kind=t["kind"], layout=t["layout"], header=grid.get("header", []),
+                                        rows=grid.get("rows", []), cells=by_table.get(t["id"], []), start=t["start"],
+                                        end=t["end"], notes=json.loads(t["notes"] or "[]")))
+            rep.facts = [Fact(metric=f["metric_id"], dimension=f["dimension"], value=f["value"], unit=f["unit"],
+                              source=f["source"], section_path=_path(f["section_path"]), quote=f["quote"],
+                              start=f["start"], end=f["end"], table_ord=f["table_ord"], row_label=f["row_label"],
+                              col_label=f["col_label"], conflict=bool(f["conflict"]), label=f.get("label") or "")
+                         for f in frows]
         return rep
 
     def counts(self) -> dict[str, int]:
@@ -366,6 +391,10 @@ class SQLStore:
 def _delete_children(conn, report_id: int) -> None:  # noqa: ANN001
     for t in (facts, cells, tables, chunks, sections):
         conn.execute(delete(t).where(t.c.report_id == report_id))
+
+
+def _path(joined: str) -> list[str]:
+    return joined.split(PATH_SEP) if joined else []
 
 
 def _report_row(row) -> ReportRow:  # noqa: ANN001

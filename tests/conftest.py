@@ -166,6 +166,7 @@ class FakeAssistant:
 
     def audit(self, report_id: int | None = None) -> list:
         from assistant.audit import Finding
+        from assistant.audit.document import Operand
 
         self.audited.append(report_id)
         if report_id not in (None, 1) or 1 in self.deleted:
@@ -175,7 +176,8 @@ class FakeAssistant:
         cite = Citation(source="hailing_2017.txt", report=self.meta.title, section="三、依申请公开政府信息情况",
                         quote=q, start=start, end=start + len(q), report_id=1, year=2017, kind="prose")
         return [Finding(rule="parts_sum", severity="high", report_id=1, source="hailing_2017.txt",
-                        title=self.meta.title, message="分项之和与总数不符。", values={"total": 52.0, "sum": 30.0},
+                        title=self.meta.title, message="分项之和与总数不符。",
+                        operands=[Operand("total", 52.0), Operand("sum", 30.0)],
                         arithmetic="30 ≠ 52", citations=[cite])]
 
     def reports(self) -> list[ReportRow]:

@@ -56,7 +56,7 @@ def test_sample_findings(sample_findings, report, rule, arithmetic):  # noqa: AN
 
 def test_copy_paste_body_is_found(sample_findings):  # noqa: ANN001
     found = [f for f in sample_findings[LIAODONG] if f.rule == "other_body"]
-    assert found and found[0].values["named_body"] == "王奔镇人民政府"
+    assert found and found[0].named_body == "王奔镇人民政府"
     assert "王奔镇人民政府" in found[0].citations[0].quote
     assert found[0].severity == "medium"
 
@@ -87,7 +87,7 @@ def test_every_finding_is_complete_and_cites_exact_spans(sample_store, sample_fi
     assert all_findings
     for f in all_findings:
         assert f.severity == SEVERITY[f.rule] and f.severity in ("high", "medium", "low")
-        assert f.message and f.message.endswith("。") and f.arithmetic and f.values
+        assert f.message and f.message.endswith("。") and f.arithmetic and f.operands
         assert f.citations, f
         for c in f.citations:
             assert texts[f.report_id][c.start:c.end] == c.quote

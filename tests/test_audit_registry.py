@@ -12,7 +12,8 @@ RULES_DIR = Path(audit.__file__).resolve().parent / "rules"
 
 def test_rules_run_in_order_and_name_themselves():
     assert [r.NAME for r in RULES] == ["template_identity", "parts_sum", "percentage", "prose_vs_table",
-                                       "declared_parts", "other_body", "carry_over"]
+                                       "prose_vs_template", "running_total", "declared_parts", "other_body",
+                                       "carry_over"]
     for rule in RULES:
         assert rule.__name__.rsplit(".", 1)[-1] == rule.NAME
         assert rule.SEVERITY in ("high", "medium", "low") and callable(rule.check)
@@ -22,7 +23,7 @@ def test_severity_comes_from_the_registry():
     assert SEVERITY == {r.NAME: r.SEVERITY for r in RULES}
     assert audit.SEVERITY is SEVERITY and audit.RULES is RULES
     assert SEVERITY == {"template_identity": "high", "parts_sum": "high", "prose_vs_table": "high",
-                        "declared_parts": "medium", "percentage": "medium", "other_body": "medium",
+                        "prose_vs_template": "high", "running_total": "high", "declared_parts": "medium", "percentage": "medium", "other_body": "medium",
                         "carry_over": "medium"}
 
 
@@ -42,9 +43,14 @@ def test_every_rule_has_a_title_users_read() -> None:
         assert TITLE[rule.NAME] and not TITLE[rule.NAME].isascii()  # shown to users in Chinese, not the key
 
 
-def test_figures_leave_out_bookkeeping() -> None:
-    from assistant.audit.document import Finding
+def test_findings_are_typed() -> None:
+    """A finding's figures are typed operands (role, value), in order; what else it says has its own
+    typed field, and its JSON carries them as they are (no untyped dict of values)."""
+    from assistant.audit.document import Finding, Operand
 
     f = Finding(rule="parts_sum", severity="high", report_id=1, source="r.txt", title="t", message="m",
-                values={"total": 40, "sum": 35.0, "table_ord": 0, "decimals": 1, "total_label": "总计"})
-    assert f.figures() == [40.0, 35.0]
+                operands=[Operand("total", 40), Operand("sum", 35.0)], breakdown=True)
+    assert f.figures() == [40.0, 35.0] and f.operand("sum") == 35.0 and f.operand("parts") is None
+    d = f.to_dict()
+    assert d["operands"] == [{"role": "total", "value": 40}, {"role": "sum", "value": 35.0}]
+    assert d["breakdown"] is True and d["table_preferred"] is None and "values" not in d

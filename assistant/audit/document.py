@@ -1,25 +1,29 @@
-"""The report an audit reads, as ingestion stored it in SQL (reports, tables, cells, facts, sections),
-the ``Finding`` every rule returns, and the small helpers the rules share. Read-only: nothing here
-changes a stored figure."""
+"""The report an audit reads — the stored ``Report`` with its tables, cells and facts, the same models
+(index/models.py) the answers read, loaded by ``SQLStore.load_report`` — the ``Finding`` every rule
+returns, and the small helpers the rules share. Read-only: nothing here changes a stored figure."""
 from __future__ import annotations
 
-import json
 import math
 import re
-from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import select
 
 from assistant.answers import Citation
+from index.models import Cell, Fact, Report, Table
 from index.sqlstore import PATH_SEP, SQLStore
-from index.sqlstore import cells as cells_t
-from index.sqlstore import facts as facts_t
 from index.sqlstore import metrics as metrics_t
-from index.sqlstore import reports as reports_t
-from index.sqlstore import sections as sections_t
-from index.sqlstore import tables as tables_t
 from index.tables import strip_numbering
+
+
+@dataclass
+class Operand:
+    """One figure a finding is about, and what it is in the check ("total", "parts_sum", "prose_value",
+    "stated_pct", "本年新收" …): a figure of the report, or one computed from them (the sum of parts, a
+    share) whose arithmetic is the finding's ``arithmetic``."""
+
+    role: str
+    value: float
 
 
 @dataclass
@@ -30,94 +34,59 @@ class Finding:
     source: str
     title: str
     message: str  # one Chinese sentence
-    values: dict = field(default_factory=dict)
+    operands: list[Operand] = field(default_factory=list)
     arithmetic: str = ""
     citations: list[Citation] = field(default_factory=list)
+    # other_body: the body the report's own text names instead of the body that published it
+    named_body: str = ""
+    # parts_sum: the parts are a breakdown the table gives no total of its own (it may leave categories out)
+    breakdown: bool = False
+    # prose_vs_template / running_total: one figure stated in the prose and in a table; True when the
+    # table was filled in and its row adds up (an answer gives the table's figure), False when the
+    # prose's is to be given
+    table_preferred: bool | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     def figures(self) -> list[float]:
-        """The report's figures (and the computed ones) the finding is about, without bookkeeping
-        (a table's index, a share's decimals)."""
-        return [float(v) for k, v in self.values.items() if k not in BOOKKEEPING
-                and isinstance(v, (int, float)) and not isinstance(v, bool)]
+        """The report's figures (and the computed ones) the finding is about, in order."""
+        return [o.value for o in self.operands]
+
+    def operand(self, role: str) -> float | None:
+        """The value of the operand named ``role``, or None."""
+        return next((o.value for o in self.operands if o.role == role), None)
 
 
-# Keys of ``Finding.values`` that locate or format a figure rather than state one.
-BOOKKEEPING = frozenset({"table_ord", "decimals", "column"})
-
-
-# --- reading the stored report -------------------------------------------------------------
-@dataclass
-class DocCell:
-    row: int
-    col: int
-    row_label: str
-    col_label: str
-    raw: str
-    value: float | None
-    unit: str | None
-    start: int
-    end: int
-
-
-@dataclass
-class DocTable:
-    ord: int
-    kind: str
-    title: str
-    section_path: str
-    labels: list[str]  # row label path per grid row
-    cells: dict[tuple[int, int], DocCell]
-    col_labels: dict[int, str]
-
-
-@dataclass
-class DocFact:
-    id: int
-    metric: str
-    dimension: str
-    value: float
-    unit: str
-    source: str
-    section_path: str
-    start: int
-    end: int
-    table_ord: int | None
-    row_label: str
-    col_label: str
-    conflict: bool
-    label: str = ""  # the report's words naming the quantity, "whole › name" for a declared part
-
-
+# --- the report an audit reads: index/models.py's Report, Table, Cell and Fact, as the answers read them ---
 @dataclass
 class Document:
-    id: int
-    source: str
-    title: str
-    body: str
-    region: str
-    year: int | None
-    aliases: list[str]
-    text: str
-    tables: list[DocTable]
-    facts: list[DocFact]
+    """One stored report (``report``: its text, sections, tables with their cells, and facts) with the
+    catalogue's metric names, and the same body's report of the year before when one is loaded
+    (cross-year rules; see ``previous_of``)."""
+
+    report: Report
     metric_names: dict[str, str]
-    sections: list[tuple[int, int, int, str]]  # start, end, level, path
-    # The same body's report of the year before, when one is loaded (cross-year rules; see ``previous_of``).
     previous: Document | None = None
+
+    id = property(lambda self: self.report.id)
+    source = property(lambda self: self.report.source)
+    title = property(lambda self: self.report.meta.title)
+    body = property(lambda self: self.report.meta.body)
+    region = property(lambda self: self.report.meta.region)
+    year = property(lambda self: self.report.meta.year)
+    aliases = property(lambda self: list(self.report.meta.aliases))
+    text = property(lambda self: self.report.text)
+    tables = property(lambda self: self.report.tables)
+    facts = property(lambda self: self.report.facts)
 
     def section_at(self, offset: int) -> str:
         """The innermost section holding ``offset`` (its heading path)."""
-        best = None
-        for s, e, lvl, path in self.sections:
-            if s <= offset < max(e, s + 1) and (best is None or lvl >= best[0]):
-                best = (lvl, path)
-        if best is None:  # between a heading's own text and the next heading: the last one started
-            before = [sec for sec in self.sections if sec[0] <= offset]
-            return before[-1][3] if before else ""
-        return best[1]
+        sec = self.report.section_at(offset)
+        if sec is None:  # between a heading's own text and the next heading: the last one started
+            before = [s for s in self.report.sections if s.start <= offset]
+            sec = before[-1] if before else None
+        return PATH_SEP.join(sec.path) if sec is not None else ""
 
     def cite(self, start: int, end: int, section: str, kind: str, row_label: str = "", col_label: str = "") -> Citation:
         while start < end and self.text[start].isspace():
@@ -128,17 +97,20 @@ class Document:
                         start=start, end=end, report_id=self.id, body=self.body, year=self.year,
                         row_label=row_label, col_label=col_label, kind=kind)
 
-    def cite_cell(self, t: DocTable, c: DocCell) -> Citation:
-        return self.cite(c.start, c.end, t.section_path, "table", c.row_label, c.col_label)
+    def cite_cell(self, t: Table, c: Cell) -> Citation:
+        return self.cite(c.start, c.end, PATH_SEP.join(t.section_path), "table", c.row_label, c.col_label)
 
-    def cite_fact(self, f: DocFact) -> Citation:
-        return self.cite(f.start, f.end, f.section_path, f.source, f.row_label, f.col_label)
+    def cite_fact(self, f: Fact) -> Citation:
+        return self.cite(f.start, f.end, PATH_SEP.join(f.section_path), f.source, f.row_label, f.col_label)
 
-    def finding(self, rule: str, severity: str, message: str, values: dict, arithmetic: str,
-                citations: list[Citation]) -> Finding:
-        """A finding of rule ``rule`` (its name) about this report, at the rule's ``severity``."""
-        return Finding(rule=rule, severity=severity, report_id=self.id, source=self.source,
-                       title=self.title, message=message, values=values, arithmetic=arithmetic, citations=citations)
+    def finding(self, rule: str, severity: str, message: str, operands: dict[str, float | None], arithmetic: str,
+                citations: list[Citation], **about: object) -> Finding:
+        """A finding of rule ``rule`` (its name) about this report, at the rule's ``severity``: its
+        ``operands`` by role, in order (a role without a figure is left out), and what else it says
+        (``named_body``, ``breakdown``, ``table_preferred``)."""
+        return Finding(rule=rule, severity=severity, report_id=self.id, source=self.source, title=self.title,
+                       message=message, operands=[Operand(k, float(v)) for k, v in operands.items() if v is not None],
+                       arithmetic=arithmetic, citations=citations, **about)
 
     def metric_label(self, metric: str, dimension: str = "") -> str:
         dim = dimension.replace(" 占比", "").replace("占比", "").strip()
@@ -148,42 +120,15 @@ class Document:
 
 def load(store: SQLStore, report_id: int) -> Document | None:
     """The stored report ``report_id`` with its tables, cells, facts and sections; None if there is none."""
+    report = store.load_report(report_id, figures=True)
+    if report is None:
+        return None
     with store.engine.connect() as conn:
-        r = conn.execute(select(reports_t).where(reports_t.c.id == report_id)).mappings().first()
-        if r is None:
-            return None
-        trows = conn.execute(select(tables_t).where(tables_t.c.report_id == report_id)
-                             .order_by(tables_t.c.ord)).mappings().all()
-        crows = conn.execute(select(cells_t).where(cells_t.c.report_id == report_id)).mappings().all()
-        frows = conn.execute(select(facts_t).where(facts_t.c.report_id == report_id)
-                             .order_by(facts_t.c.start, facts_t.c.id)).mappings().all()
         names = dict(conn.execute(select(metrics_t.c.id, metrics_t.c.name)).all())
-        secs = conn.execute(select(sections_t.c.start, sections_t.c.end, sections_t.c.level, sections_t.c.path)
-                            .where(sections_t.c.report_id == report_id).order_by(sections_t.c.ord)).all()
     if not names:  # reports saved without Indexer (no metrics rows): fall back to the catalogue file
         from index.metrics import load_catalogue
         names = {m.id: m.name for m in load_catalogue().metrics}
-    by_table: dict[int, list] = defaultdict(list)
-    for c in crows:
-        by_table[c["table_id"]].append(c)
-    tabs = []
-    for t in trows:
-        grid = json.loads(t["grid"] or "{}")
-        labels = [(row[0] if row else "") for row in grid.get("rows", [])]
-        cs = {}
-        col_labels = {}
-        for c in by_table[t["id"]]:
-            cs[(c["row"], c["col"])] = DocCell(c["row"], c["col"], c["row_label"], c["col_label"], c["raw"],
-                                               None if c["uncertain"] else c["value"], c["unit"], c["start"], c["end"])
-            col_labels[c["col"]] = c["col_label"]
-        tabs.append(DocTable(t["ord"], t["kind"], t["title"], t["section_path"], labels, cs, col_labels))
-    fs = [DocFact(f["id"], f["metric_id"], f["dimension"], f["value"], f["unit"], f["source"], f["section_path"],
-                  f["start"], f["end"], f["table_ord"], f["row_label"], f["col_label"], bool(f["conflict"]),
-                  f.get("label") or "")
-          for f in frows]
-    return Document(r["id"], r["source"], r["title"], r["body"], r["region"], r["year"],
-                    json.loads(r["aliases"] or "[]"), r["text"], tabs, fs, names,
-                    [tuple(x) for x in secs])
+    return Document(report, names)
 
 
 def previous_of(store: SQLStore, doc: Document) -> Document | None:
@@ -223,6 +168,12 @@ def short(label: str) -> str:
     s = re.sub(r"^其中\s*[::]?", "", s)
     s = re.sub(r"\([^()]*\)$", "", s).strip()
     return s or last
+
+
+def certain(c: Cell | None) -> Cell | None:
+    """The cell when its value was read with certainty, else None (no cell, or a run of digits that
+    splits more than one way: no rule reads a figure the table does not state)."""
+    return c if c is not None and c.known is not None else None
 
 
 def label_path(label: str) -> tuple[str, ...]:

@@ -9,7 +9,8 @@ the same body's report of the year before (``Document.previous``, loaded only fo
 A finding cites both reports: this year's figure and the year before's."""
 from __future__ import annotations
 
-from assistant.audit.document import DocFact, Document, Finding, eq, fmt
+from assistant.audit.document import Document, Finding, eq, fmt
+from index.models import Fact
 
 NAME = "carry_over"
 SEVERITY = "medium"
@@ -20,7 +21,7 @@ NORMATIVE = "active_normative_docs"
 ISSUED, REPEALED, IN_FORCE = "本年制发件数", "本年废止件数", "现行有效件数"
 
 
-def _table_fact(doc: Document, metric: str, dimension: str, kinds: tuple[str, ...]) -> DocFact | None:
+def _table_fact(doc: Document, metric: str, dimension: str, kinds: tuple[str, ...]) -> Fact | None:
     """The report's table figure of (metric, dimension); None when it states none, or states it twice differently."""
     tables = {t.ord: t.kind for t in doc.tables}
     hits = [f for f in doc.facts if f.metric == metric and f.dimension == dimension and f.source == "table"

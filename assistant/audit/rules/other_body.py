@@ -81,11 +81,11 @@ def check(doc: Document) -> list[Finding]:
             seen.add(("body", body))
             own = doc.body or doc.region or doc.title
             out.append(doc.finding(NAME, SEVERITY, f"报告正文自称是“{body}”的年度报告,与本报告的发布机关“{own}”不符,疑为从其他报告复制后未改。",
-                                   {"named_body": body, "report_body": own, "named_year": year, "report_year": doc.year},
-                                   f"“{body}” ≠ “{own}”", [cite]))
+                                   {"named_year": year, "report_year": doc.year},
+                                   f"“{body}” ≠ “{own}”", [cite], named_body=body))
         if year and doc.year and year != doc.year and ("year", year) not in seen:
             seen.add(("year", year))
             out.append(doc.finding(NAME, SEVERITY, f"报告正文称公布的是{year}年的年度报告,而本报告统计的是{doc.year}年,疑为沿用了其他年份的文字。",
-                                   {"named_year": year, "report_year": doc.year, "named_body": body},
-                                   f"{year} ≠ {doc.year}", [cite]))
+                                   {"named_year": year, "report_year": doc.year},
+                                   f"{year} ≠ {doc.year}", [cite], named_body=body or ""))
     return out

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from assistant.audit.document import DocCell, DocTable, Document, Finding, eq, fmt, label_path, short
+from assistant.audit.document import Document, Finding, certain, eq, fmt, label_path, short
+from index.models import Cell, Table
 from index.sqlstore import PATH_SEP
 from index.tables import numbering_level, strip_numbering
 
@@ -27,10 +28,10 @@ _UNIT_COL = re.compile(r"^(计量)?单位$")
 class Tree:
     """Rows of one table as a label-path tree; values per column."""
 
-    def __init__(self, t: DocTable):
+    def __init__(self, t: Table):
         self.t = t
         self.rows: dict[tuple[str, ...], int] = {}
-        for i, lab in enumerate(t.labels):
+        for i, lab in enumerate(t.row_labels()):
             p = label_path(lab)
             if p and p not in self.rows:
                 self.rows[p] = i
@@ -44,12 +45,12 @@ class Tree:
         for p in nodes:
             self.children[p[:-1]].append(p)
 
-    def cell(self, p: tuple[str, ...], col: int) -> DocCell | None:
+    def cell(self, p: tuple[str, ...], col: int) -> Cell | None:
         i = self.rows.get(p)
-        c = self.t.cells.get((i, col)) if i is not None else None
+        c = certain(self.t.cell(i, col)) if i is not None else None
         return c if c is not None and c.value is not None and c.unit != "%" else None
 
-    def resolved(self, p: tuple[str, ...], col: int) -> tuple[float, list[DocCell]] | None:
+    def resolved(self, p: tuple[str, ...], col: int) -> tuple[float, list[Cell]] | None:
         """A row's own value, else the sum of its (numbered, non-其中) children."""
         c = self.cell(p, col)
         if c is not None:
@@ -79,12 +80,12 @@ def is_total(label: str) -> bool:
     return bool(_TOTAL_LABEL.search(re.sub(r"\([^()]*\)", "", strip_numbering(label)).strip()))
 
 
-def value_cols(t: DocTable) -> list[int]:
-    return sorted(c for c, lab in t.col_labels.items()
+def value_cols(t: Table) -> list[int]:
+    return sorted(c for c, lab in t.column_labels().items()
                   if not _UNIT_COL.match(lab.split(PATH_SEP)[-1].strip()))
 
 
-def _sum_finding(doc: Document, t: DocTable, total_cell: DocCell, parts: list[DocCell], subject: str,
+def _sum_finding(doc: Document, t: Table, total_cell: Cell, parts: list[Cell], subject: str,
                  total_phrase: str, subset: bool = False) -> Finding | None:
     """``subject`` names the parts ("“申请来源”各项"), ``total_phrase`` the total ("“收到申请数”")."""
     s = sum(c.value for c in parts)
@@ -99,9 +100,7 @@ def _sum_finding(doc: Document, t: DocTable, total_cell: DocCell, parts: list[Do
     else:
         msg = f"{where}中{subject}之和为{fmt(s)},与{total_phrase}{fmt(tv)}不符。"
     cites = [doc.cite_cell(t, total_cell)] + [doc.cite_cell(t, c) for c in parts]
-    return doc.finding(NAME, SEVERITY, msg, {"total": tv, "sum": s, "parts": [c.value for c in parts],
-                                             "table_ord": t.ord, "total_label": total_cell.row_label,
-                                             "column": total_cell.col_label}, arith, cites)
+    return doc.finding(NAME, SEVERITY, msg, {"total": tv, "sum": s}, arith, cites)
 
 
 def _names(paths: list[tuple[str, ...]], n: int = 3) -> str:
@@ -109,7 +108,7 @@ def _names(paths: list[tuple[str, ...]], n: int = 3) -> str:
     return shown + ("等各项" if len(paths) > n else "")
 
 
-def _row_sums(doc: Document, t: DocTable) -> list[Finding]:
+def _row_sums(doc: Document, t: Table) -> list[Finding]:
     out = []
     tree = Tree(t)
     cols = value_cols(t)
@@ -118,7 +117,7 @@ def _row_sums(doc: Document, t: DocTable) -> list[Finding]:
         totals = [k for k in kids if is_total(k[-1])]
         parts = [k for k in kids if k not in totals]
         for col in cols:
-            note = f"({short(t.col_labels[col])}列)" if multi else ""
+            note = f"({short(t.column_labels()[col])}列)" if multi else ""
             # a 总计 row among numbered siblings: (一)…(六) vs (七)总计, 一、…七、 vs 申请总数
             if totals and parts and all(numbering_level(p[-1]) is not None for p in parts):
                 for tk in totals:
@@ -156,7 +155,7 @@ def _row_sums(doc: Document, t: DocTable) -> list[Finding]:
     return out
 
 
-def _breakdown_vs_total(doc: Document, t: DocTable, tree: Tree, node, kids, col: int, note: str) -> Finding | None:
+def _breakdown_vs_total(doc: Document, t: Table, tree: Tree, node, kids, col: int, note: str) -> Finding | None:
     """A heading row with no figure ("(四)申请来源") whose parts break down another metric's total."""
     rs = [tree.resolved(k, col) for k in kids]
     if any(r is None for r in rs):
@@ -171,24 +170,25 @@ def _breakdown_vs_total(doc: Document, t: DocTable, tree: Tree, node, kids, col:
         return None
     totals = [f for f in doc.facts if f.metric == target and f.dimension == "" and f.source == "table"
               and f.unit != "%"]
-    same = [f for f in totals if f.table_ord == t.ord and f.col_label == t.col_labels[col]]
+    same = [f for f in totals if f.table_ord == t.ord and f.col_label == t.column_labels()[col]]
     tf = (same or totals or [None])[0]
     if tf is None:
         return None
-    tcell = next((c for c in t.cells.values() if c.start == tf.start and c.end == tf.end), None)
+    tcell = next((c for c in t.cells if c.start == tf.start and c.end == tf.end), None)
     if tcell is None:
-        tcell = DocCell(-1, -1, tf.row_label, tf.col_label, doc.text[tf.start:tf.end], tf.value, tf.unit, tf.start, tf.end)
+        tcell = Cell(row=-1, col=-1, row_label=tf.row_label, col_label=tf.col_label, raw=doc.text[tf.start:tf.end],
+                     value=tf.value, unit=tf.unit, start=tf.start, end=tf.end)
     f = _sum_finding(doc, t, tcell, used, f"“{short(node[-1])}”各项{note}",
                      f"“{short(tf.row_label) or doc.metric_label(target)}”")
     if f is not None:  # a breakdown the table gives no total of its own: it may leave categories out
-        f.values["breakdown"] = True
+        f.breakdown = True
     return f
 
 
-def _col_sums(doc: Document, t: DocTable) -> list[Finding]:
+def _col_sums(doc: Document, t: Table) -> list[Finding]:
     """Part columns against a 总计 column with the same header prefix (自然人 + 法人… = 总计)."""
     out = []
-    paths = {c: label_path(lab) for c, lab in t.col_labels.items() if c in value_cols(t)}
+    paths = {c: label_path(lab) for c, lab in t.column_labels().items() if c in value_cols(t)}
     totals = {c: p for c, p in paths.items() if p and is_total(p[-1])}
     for tc, tp in totals.items():
         prefix = tp[:-1]
@@ -204,15 +204,15 @@ def _col_sums(doc: Document, t: DocTable) -> list[Finding]:
                 part_cols.append(c2)
         if not part_cols:
             continue
-        for i, lab in enumerate(t.labels):
-            total = t.cells.get((i, tc))
+        for i, lab in enumerate(t.row_labels()):
+            total = certain(t.cell(i, tc))
             if total is None or total.value is None or total.unit == "%":
                 continue
-            parts = [t.cells.get((i, c)) for c in part_cols]
+            parts = [certain(t.cell(i, c)) for c in part_cols]
             if any(p is None or p.value is None or p.unit == "%" for p in parts):
                 continue  # only the 总计 column filled in: nothing to add up
             where = f"“{short(lab)}”行的" if lab else ""
-            cols = "、".join(f"“{short(t.col_labels[c])}”" for c in part_cols[:3]) + ("等各列" if len(part_cols) > 3 else "各列")
+            cols = "、".join(f"“{short(t.column_labels()[c])}”" for c in part_cols[:3]) + ("等各列" if len(part_cols) > 3 else "各列")
             f = _sum_finding(doc, t, total, parts, where + cols, f"“{'·'.join(tp)}”列")
             if f:
                 out.append(f)

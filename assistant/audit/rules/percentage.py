@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.audit.document import Document, Finding, eq, fmt, short
+from assistant.audit.document import Document, Finding, certain, eq, fmt, short
 from assistant.audit.rules.parts_sum import Tree, is_total, value_cols
 
 NAME = "percentage"
@@ -78,7 +78,7 @@ def check(doc: Document) -> list[Finding]:
             msg = msg[:-1] + note + "。"
         out.append(doc.finding(NAME, SEVERITY, msg,
                                {"part": part.value, "total": total.value, "stated_pct": pf.value,
-                                "computed_pct": round(computed, 4), "decimals": d},
+                                "computed_pct": round(computed, 4)},
                                f"{fmt(part.value)} / {fmt(total.value)} × 100 = {computed:.2f}% ≠ {fmt(pf.value)}%",
                                [doc.cite_fact(part), doc.cite_fact(pf), doc.cite_fact(total)]))
     out += _table_percentages(doc)
@@ -89,7 +89,7 @@ def _table_percentages(doc: Document) -> list[Finding]:
     """A 占比 column against its count column and the table's 总计/总数 row."""
     out = []
     for t in doc.tables:
-        share_cols = [c for c, lab in t.col_labels.items() if _SHARE_COL.search(lab)]
+        share_cols = [c for c, lab in t.column_labels().items() if _SHARE_COL.search(lab)]
         count_cols = [c for c in value_cols(t) if c not in share_cols]
         if len(share_cols) != 1 or not count_cols:
             continue
@@ -100,7 +100,7 @@ def _table_percentages(doc: Document) -> list[Finding]:
         if tcell is None or not tcell.value:
             continue
         for p, i in tree.rows.items():
-            pc, cnt = t.cells.get((i, sc)), tree.cell(p, cc)
+            pc, cnt = certain(t.cell(i, sc)), tree.cell(p, cc)
             if pc is None or pc.value is None or cnt is None or p in total_rows:
                 continue
             d = _decimals(pc.raw, pc.value)
@@ -111,7 +111,7 @@ def _table_percentages(doc: Document) -> list[Finding]:
                    f"={computed:.2f}%。")
             out.append(doc.finding(NAME, SEVERITY, msg,
                                    {"part": cnt.value, "total": tcell.value, "stated_pct": pc.value,
-                                    "computed_pct": round(computed, 4), "decimals": d, "table_ord": t.ord},
+                                    "computed_pct": round(computed, 4)},
                                    f"{fmt(cnt.value)} / {fmt(tcell.value)} × 100 = {computed:.2f}% ≠ {fmt(pc.value)}%",
                                    [doc.cite_cell(t, cnt), doc.cite_cell(t, pc), doc.cite_cell(t, tcell)]))
     return out

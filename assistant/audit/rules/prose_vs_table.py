@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from assistant.audit.document import DocFact, Document, Finding, eq, fmt
+from assistant.audit.document import Document, Finding, eq, fmt
+from index.models import Fact
 
 NAME = "prose_vs_table"
 SEVERITY = "high"
@@ -13,7 +14,7 @@ TITLE = "正文与表格数字不一致"  # what a user is shown for the rule
 
 def check(doc: Document) -> list[Finding]:
     out = []
-    groups: dict[tuple, list[DocFact]] = defaultdict(list)
+    groups: dict[tuple, list[Fact]] = defaultdict(list)
     for f in doc.facts:
         if f.conflict:
             groups[(f.metric, f.dimension, f.unit == "%")].append(f)
@@ -45,7 +46,7 @@ def check(doc: Document) -> list[Finding]:
                 msg = (f"表“{names.get(a.table_ord, '表格')[:20]}”中{label}为{fmt(a.value)}{ua},"
                        f"表“{names.get(b.table_ord, '表格')[:20]}”中为{fmt(b.value)}{ub},二者不一致。")
             out.append(doc.finding(NAME, SEVERITY, msg,
-                                   {"metric": metric, "dimension": dim, a.source + "_value": a.value,
+                                   {a.source + "_value": a.value,
                                     ("table_value" if a.source == "prose" else "table2_value"): b.value},
                                    f"{fmt(a.value)} ≠ {fmt(b.value)}", [doc.cite_fact(a), doc.cite_fact(b)]))
     return out

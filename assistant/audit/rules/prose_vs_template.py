@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from assistant.audit.document import DocFact, Document, Finding, eq, fmt
+from assistant.audit.document import Document, Finding, eq, fmt
+from index.models import Fact
 from index.facts import is_cumulative
 from index.metrics import Catalogue, load_catalogue, normalize_label
 from index.sqlstore import PATH_SEP
@@ -56,7 +57,7 @@ def _template() -> tuple[Catalogue, dict[str, str], list[str], list[str]]:
     return cat, rows, [a for a in applicants if len(a) >= 3] + ["法人"], applicants
 
 
-def _table_value(doc: Document, metric: str, columns: tuple[str, ...] = ("",)) -> tuple[float, list[DocFact]] | None:
+def _table_value(doc: Document, metric: str, columns: tuple[str, ...] = ("",)) -> tuple[float, list[Fact]] | None:
     """The template table's figure for ``metric`` in ``columns`` (the 总计 column by default, or the
     applicant columns a prose figure names, summed): its own cells, else the sum of its sub-rows'
     (every one stated); None when it is not stated or stated twice differently."""
@@ -101,7 +102,7 @@ def _columns(label: str) -> tuple[str, ...] | None:
     return ("",)
 
 
-def _rows_for(f: DocFact) -> list[str]:
+def _rows_for(f: Fact) -> list[str]:
     """The template rows the prose figure ``f`` states, by its metric or its words ([] if none)."""
     cat, rows = _template()[:2]
     if f.metric == RECEIVED and (not f.dimension or _columns(f.label) != ("",)):
@@ -129,7 +130,7 @@ def _row_adds_up(doc: Document, metric: str) -> bool:
     return eq(sum(cells[a] for a in applicants), cells[""])
 
 
-def _table_preferred(doc: Document, cells: list[DocFact]) -> bool:
+def _table_preferred(doc: Document, cells: list[Fact]) -> bool:
     """Whether the table's figure is the one to give: the table was filled in (not every figure 0) and
     each row it comes from adds up across its columns ("3000000": 自然人 3 but 总计 0 is a slip)."""
     filled = any(not eq(f.value, 0) for f in doc.facts if f.source == "table" and f.table_ord == cells[0].table_ord)
@@ -141,7 +142,7 @@ def readings_of(row: str) -> tuple[tuple[str, ...], ...]:
     return RECEIVED_READINGS if row == RECEIVED else ((row,),)
 
 
-def _sentence_before(doc: Document, f: DocFact) -> str:
+def _sentence_before(doc: Document, f: Fact) -> str:
     start = max(doc.text.rfind("。", 0, f.start), doc.text.rfind("\n", 0, f.start)) + 1
     return doc.text[start:f.start]
 
@@ -180,8 +181,8 @@ def check(doc: Document) -> list[Finding]:
             unit = f.unit or ""
             msg = (f"正文称{f.label.split(PATH_SEP)[-1]}{fmt(f.value)}{unit},表中“{names}”{where}为{fmt(got)}{unit}"
                    f"{'(' + arith + ')' if arith else ''},二者不一致。")
-            out.append(doc.finding(NAME, SEVERITY, msg, {"prose_value": f.value, "table_value": got,
-                                                         "table_preferred": _table_preferred(doc, cells)},
+            out.append(doc.finding(NAME, SEVERITY, msg, {"prose_value": f.value, "table_value": got},
                                    f"{fmt(f.value)} ≠ {fmt(got)}" + (f"({arith})" if arith else ""),
-                                   [doc.cite_fact(f), *map(doc.cite_fact, cells)]))
+                                   [doc.cite_fact(f), *map(doc.cite_fact, cells)],
+                                   table_preferred=_table_preferred(doc, cells)))
     return out

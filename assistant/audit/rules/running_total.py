@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.audit.document import DocCell, DocFact, DocTable, Document, Finding, eq, fmt, short
+from assistant.audit.document import Document, Finding, eq, fmt, short
+from index.models import Cell, Fact, Table
 from index.units import interchangeable
 from index.metrics import normalize_label
 from index.sqlstore import PATH_SEP
@@ -27,15 +28,15 @@ def _core(words: str) -> str:
     return normalize_label(_FILLER.sub("", words))
 
 
-def _running(doc: Document, f: DocFact) -> bool:
+def _running(doc: Document, f: Fact) -> bool:
     clause_start = max(doc.text.rfind(p, 0, f.start) for p in ",,。;;\n") + 1
     clause = doc.text[clause_start:f.end]
     return bool(_RUNNING.search(clause)) and not _YEARS_OWN.search(clause)
 
 
-def _running_cells(doc: Document) -> list[tuple[DocTable, DocCell]]:
-    return [(t, c) for t in doc.tables for c in t.cells.values()
-            if c.value is not None and "累计" in (c.col_label or "")]
+def _running_cells(doc: Document) -> list[tuple[Table, Cell]]:
+    return [(t, c) for t in doc.tables for c in t.cells
+            if c.known is not None and "累计" in (c.col_label or "")]
 
 
 def check(doc: Document) -> list[Finding]:
@@ -62,7 +63,7 @@ def check(doc: Document) -> list[Finding]:
         said = f.label.split(PATH_SEP)[-1]
         msg = (f"正文称{said}{'' if '累计' in said else '累计'}{fmt(f.value)}{f.unit or ''},"
                f"表“{(t.title or '统计表')[:20]}”中“{short(c.row_label)}”历年累计为{fmt(c.value)}{c.unit or ''},二者不一致。")
-        out.append(doc.finding(NAME, SEVERITY, msg, {"prose_value": f.value, "table_value": c.value,
-                                                         "table_preferred": True},
-                               f"{fmt(f.value)} ≠ {fmt(c.value)}", [doc.cite_fact(f), doc.cite_cell(t, c)]))
+        out.append(doc.finding(NAME, SEVERITY, msg, {"prose_value": f.value, "table_value": c.value},
+                               f"{fmt(f.value)} ≠ {fmt(c.value)}", [doc.cite_fact(f), doc.cite_cell(t, c)],
+                               table_preferred=True))
     return out
