@@ -15,7 +15,7 @@ from datetime import date
 
 from assistant.answers import Answer, Citation
 from assistant.withhold import WITHHELD
-from index.numbers import UNITS, cn_to_number
+from index.numbers import UNITS, cn_to_number, format_number
 
 VERDICTS = ("supported", "refuted", "conflicting", "not_found")
 COMPARISONS = ("eq", "gt", "lt", "approx", "about_more", "nearly")
@@ -282,11 +282,7 @@ def _in_claim_unit(v: float, report_unit: str | None, claim_unit: str | None) ->
     return v
 
 
-def _fmt(v: float | None) -> str:
-    if v is None:
-        return ""
-    r = round(float(v), 6)
-    return str(int(r)) if r == int(r) else f"{r:.6f}".rstrip("0").rstrip(".")
+_fmt = format_number  # the one number format (index/numbers.py)
 
 
 def _report_values(ans: Answer) -> list[float]:

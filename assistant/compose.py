@@ -9,6 +9,7 @@ import re
 from collections import OrderedDict
 
 from assistant.answers import Answer, Citation, Conflict
+from index.numbers import format_number
 
 
 # A figure no catalogue metric names, found by a word of its quote: the label matcher has the last word.
@@ -16,13 +17,7 @@ BY_QUOTE_WORDS = "found by a word of the quote, not by a catalogue metric"
 _CATALOGUE_FREE = ("prose:", "table:")
 
 
-def _fmt(v: float | None) -> str:
-    if v is None:
-        return ""
-    r = round(float(v), 6)
-    if r == int(r):
-        return str(int(r))
-    return f"{r:.6f}".rstrip("0").rstrip(".")
+_fmt = format_number  # the one number format (index/numbers.py)
 
 
 def _who(f) -> str:  # noqa: ANN001

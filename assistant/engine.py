@@ -16,6 +16,7 @@ from assistant.match.resolve import REFUSED
 from assistant.match.score import COMPLEMENT
 from assistant.withhold import withhold_conflicted
 from index.models import Report
+from index.numbers import format_number
 from index.settings import Settings
 from index.sqlstore import PATH_SEP, ReportRow, SQLStore
 
@@ -68,12 +69,7 @@ _TOTAL_VS_PARTS = ("declared_parts", "parts_sum")
 _RESTATED = ("prose_vs_template", "running_total")
 
 
-def fmt_num(v: float) -> str:
-    """Render a figure without float noise: 70.0 -> 70, 90.2 -> 90.2."""
-    if v is None:
-        return ""
-    r = round(v, 6)
-    return str(int(r)) if r == int(r) else f"{r:g}" if abs(r) < 1e15 else str(r)
+fmt_num = format_number  # the one number format (index/numbers.py)
 
 
 class Assistant:
@@ -317,13 +313,12 @@ class Assistant:
         from assistant.match import asked_class, resolve
         from assistant.match.answer import compose_across
         from assistant.match.phrase import split_across
-        from assistant.sqlgen import facts_of_reports
 
         item = split_across(parsed.text, parsed.body_mentions)
         if not item:
             return None
         try:
-            sql, _, _, facts = self._run(facts_of_reports(parsed.report_ids), row_limit=FACTS_PER_MATCH)
+            sql, _, _, facts = self._report_facts(parsed)
         except SQLRefused:
             return None
         refs = {r.id: r for r in self.report_refs()}
@@ -343,6 +338,32 @@ class Assistant:
     def _answer_matched(self, question: str, parsed) -> Answer | None:  # noqa: ANN001
         return self._match(question, parsed)[0]
 
+    def _report_facts(self, parsed) -> tuple[str, list, list, list]:  # noqa: ANN001
+        """Every fact of the asked reports, as the label match reads them: (sql, columns, rows, facts)."""
+        from assistant.sqlgen import facts_of_reports
+
+        return self._run(facts_of_reports(parsed.report_ids), row_limit=FACTS_PER_MATCH)
+
+    def rank_asked(self, question: str, semantic: bool = True) -> list:
+        """The facts of the one report a question asks about, ranked by how well their words name its
+        (first) asked item — the ranking the label match resolves with its threshold and margin
+        (assistant/match/resolve.py), which ``python -m eval.calibrate`` reads them off; [] when the
+        question is not about one report."""
+        from assistant.match import asked_class, split_items
+        from assistant.match.score import rank
+        from assistant.question import parse_question
+
+        parsed = parse_question(question, self.catalogue, self.report_refs(), None)
+        if len(parsed.report_ids) != 1:
+            return []
+        items = split_items(parsed.text, parsed.body_mentions, "lookup")
+        if not items.items:
+            return []
+        facts = self._report_facts(parsed)[3]
+        return rank(items.items[0], facts, self._label_weights(), parsed.unit_hint,
+                    asked_class(question, parsed.unit_hint), items.context, self.semantic if semantic else None,
+                    _catalogue_prior(items.items[0], parsed))
+
     def _match(self, question: str, parsed) -> tuple[Answer | None, list]:  # noqa: ANN001
         """The asked figure (or each item of the asked computation) found among all facts of the one asked
         report by label; None when the question is not about one report."""
@@ -353,7 +374,6 @@ class Assistant:
         from assistant.match.phrase import summed_parts
         from assistant.match.complement import negated, whole_of
         from assistant.match.change import asks_change, from_to, states_change
-        from assistant.sqlgen import facts_of_reports
 
         if len(parsed.report_ids) != 1:
             return None, []
@@ -366,7 +386,7 @@ class Assistant:
             text = parse_claim(text).question
         items = split_items(text, parsed.body_mentions, op)
         try:
-            sql, cols, rows, facts = self._run(facts_of_reports(parsed.report_ids), row_limit=FACTS_PER_MATCH)
+            sql, cols, rows, facts = self._report_facts(parsed)
         except SQLRefused:
             return None, []
         weight = self._label_weights()

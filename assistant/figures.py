@@ -15,6 +15,7 @@ from collections import Counter
 from sqlalchemy import and_, or_, select
 
 from assistant.answers import Answer, Citation, Figure
+from index.numbers import format_number
 from index.sqlstore import PATH_SEP, SQLStore
 from index.sqlstore import cells as cells_t
 from index.sqlstore import facts as facts_t
@@ -63,8 +64,7 @@ def _operand_count(arithmetic: str | None, value: float) -> int:
     """How often ``value`` is an operand of the answer's arithmetic ("5+5=10" -> 2 for 5)."""
     if not arithmetic:
         return 1
-    r = round(value, 6)
-    v = str(int(r)) if r == int(r) else f"{r:g}"
+    v = format_number(value)  # as the arithmetic writes it
     left = arithmetic.split(";")[0].split("=")[0]
     return sum(tok == v for tok in re.split(r"[+\-−×÷*/()%≈\s]+", left))
 

@@ -14,29 +14,19 @@ from pathlib import Path
 
 
 def collect(gold_path: str, data_dir: str, semantic: bool = True) -> list[tuple[str, float, float, bool, bool]]:
-    """(id, best score, gap to the best other-valued candidate, best right, any candidate right)."""
+    """(id, best score, gap to the best other-valued candidate, best right, any candidate right), from
+    the engine's own ranking (``Assistant.rank_asked``) of each single-report lookup item."""
     from assistant.engine import Assistant
-    from assistant.match import asked_class, split_items
-    from assistant.match.score import rank
-    from assistant.question import parse_question
-    from assistant.sqlgen import facts_of_reports
     from eval.scoring import numbers_match
     from index.settings import Settings
 
     a = Assistant(Settings(data_dir=Path(data_dir)))
-    sem = a.semantic if semantic else None
     out = []
     for line in Path(gold_path).read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
         if item.get("kind") != "lookup" or item.get("answer_value") is None:
             continue
-        parsed = parse_question(item["question"], a.catalogue, a.report_refs(), None)
-        if len(parsed.report_ids) != 1:
-            continue
-        items = split_items(parsed.text, parsed.body_mentions, "lookup")
-        _, _, _, facts = a._run(facts_of_reports(parsed.report_ids), row_limit=20_000)
-        ranked = rank(items.items[0], facts, a._label_weights(), parsed.unit_hint,
-                      asked_class(item["question"], parsed.unit_hint), items.context, sem)
+        ranked = [s for s in a.rank_asked(item["question"], semantic=semantic) if s.score > 0]
         if not ranked:
             continue
         best = ranked[0]

@@ -10,6 +10,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+def format_number(v: float | None) -> str:
+    """A figure as reportqa writes it everywhere (answers, arithmetic, audit notes, exports): without
+    float noise or an exponent — 70.0 → 70, 90.2 → 90.2, 16220.85 → 16220.85, 98.571428… → 98.571428 —
+    and "" for None."""
+    if v is None:
+        return ""
+    r = round(float(v), 6)
+    if r == int(r):
+        return str(int(r))
+    return f"{r:.6f}".rstrip("0").rstrip(".")
+
+
 # Longest first so "个工作日" wins over "个" and "万元" over "万".
 UNITS = sorted([
     "个工作日", "工作日", "人次", "件次", "万元", "亿元", "元", "批次", "个", "件", "条", "项", "次",

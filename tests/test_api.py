@@ -94,7 +94,7 @@ def test_audit_all_and_per_report(fake_client, fake_assistant):
     assert all_.status_code == one.status_code == 200
     assert all_.json() == one.json() and len(one.json()) == 1
     f = one.json()[0]
-    assert {"rule", "severity", "report_id", "source", "title", "message", "values", "arithmetic",
+    assert {"rule", "severity", "report_id", "source", "title", "message", "operands", "arithmetic",
             "citations"} <= set(f)
     assert fake_assistant.audited == [None, 1]
     assert fake_client.get("/api/v1/reports/999/audit").status_code == 404

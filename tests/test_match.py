@@ -167,6 +167,10 @@ def test_calibration_table_runs(sample_data_dir, capsys) -> None:  # noqa: ANN00
     assert main([gold, "--data-dir", str(sample_data_dir)]) == 0
     out = capsys.readouterr().out
     assert "single-report lookup items" in out and "threshold margin answered right wrong" in out
+    import re
+
+    n, right = map(int, re.search(r"(\d+) single-report lookup items; best candidate right for (\d+)", out).groups())
+    assert 0 < right <= n  # the engine's own ranking (Assistant.rank_asked) puts the gold figure first for most
 
 
 # --- what a label must say: exclusions, running totals, changes and years ------------------------

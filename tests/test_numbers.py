@@ -1,7 +1,7 @@
 """index/numbers.py: one-string parsing and finding numbers with units in running text."""
 import pytest
 
-from index.numbers import cn_to_number, find_numbers, parse_number
+from index.numbers import cn_to_number, find_numbers, format_number, parse_number
 
 PARSE = [
     ("2047", (2047.0, None)),
@@ -70,3 +70,14 @@ def test_find_numbers_never_splits_decimals():
 def test_approx_flag():
     (n,) = find_numbers("3200余条")
     assert n.approx and n.value == 3200
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (70.0, "70"), (90.2, "90.2"), (None, ""), (3, "3"), (1e-7, "0"),
+    (16220.85, "16220.85"),  # an amount keeps every digit (no 6-significant-digit rounding)
+    (32416540000.0, "32416540000"),  # no exponent
+    (98.57142857, "98.571429"), (-12.5, "-12.5"), (0.06, "0.06"),
+])
+def test_one_number_format(value, text) -> None:  # noqa: ANN001
+    """Answers, arithmetic, audit notes and exports write a figure the same way."""
+    assert format_number(value) == text

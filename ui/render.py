@@ -13,6 +13,8 @@ from dataclasses import asdict, is_dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from index.numbers import format_number
+
 VERDICT_LABELS = {
     "supported": ("属实", "supported", "🟢"),
     "refuted": ("不实", "refuted", "🔴"),
@@ -43,8 +45,7 @@ def fmt_num(v: Any) -> str:
         return ""
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         return str(v)
-    r = round(float(v), 6)
-    return str(int(r)) if r == int(r) else f"{r:g}"
+    return format_number(v)
 
 
 def fmt_signed(v: Any) -> str:

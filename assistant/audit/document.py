@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from assistant.answers import Citation
 from index.models import Cell, Fact, Report, Table
+from index.numbers import format_number
 from index.sqlstore import PATH_SEP, SQLStore
 from index.sqlstore import metrics as metrics_t
 from index.tables import strip_numbering
@@ -151,10 +152,8 @@ def previous_of(store: SQLStore, doc: Document) -> Document | None:
 
 # --- small helpers -------------------------------------------------------------------------
 def fmt(v: float | None) -> str:
-    if v is None:
-        return "?"
-    r = round(v, 6)
-    return str(int(r)) if r == int(r) else f"{r:g}"
+    """A figure in a finding's message (index/numbers.py's format; "?" for one not stated)."""
+    return "?" if v is None else format_number(v)
 
 
 def eq(a: float, b: float) -> bool:

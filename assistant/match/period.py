@@ -6,20 +6,9 @@ from __future__ import annotations
 
 import re
 
-from assistant.compose import _fmt
-
-_CLAUSE_END = re.compile(r"[,，。;；:：!！?？]")
+from assistant.match.clause import clause_before
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _LAST_YEAR = re.compile(r"上年|上一年|去年|前一年")
-
-
-def clause_before(fact) -> str:  # noqa: ANN001
-    """The words of the fact's own clause before its number (the quote up to it, from the last stop)."""
-    quote = fact.quote or ""
-    at = quote.find(_fmt(fact.value))
-    if at < 0:
-        return ""
-    return _CLAUSE_END.split(quote[:at])[-1]
 
 
 def about_year(fact, year: int, report_year: int | None) -> bool:  # noqa: ANN001
@@ -33,4 +22,4 @@ def about_year(fact, year: int, report_year: int | None) -> bool:  # noqa: ANN00
     return year == report_year - 1 and bool(_LAST_YEAR.search(label))
 
 
-__all__ = ["about_year", "clause_before"]
+__all__ = ["about_year"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import jieba
 
-from assistant.match.period import clause_before
+from assistant.match.clause import clause_before
 from index.units import compatible
 from index.metrics import normalize_label
 from index.sparse import _ensure_jieba

@@ -29,30 +29,29 @@ def asked_rate(q: str) -> str:
     return m.group(0) if m else ""
 
 
+# The operation cues in the order they are tried: (cue, operation, whether it needs several figures —
+# metrics, reports or named parts — to mean that operation). The first cue found decides.
+OPERATIONS: tuple[tuple[re.Pattern[str], str, bool], ...] = (
+    (COMPARE, "compare", True),  # which is larger (and by how much: the caller shows the difference too)
+    (DIFFERENCE, "difference", False),
+    (RATIO, "ratio", False),
+    (PERCENT, "percent", False),
+    (RANK, "rank", False),
+    (MAX, "max", False),
+    (MIN, "min", False),
+    (COUNT, "count", False),
+    (SUM, "sum", True),
+    (LIST, "list", True),
+)
+
+
 def operation(q: str, n_metrics: int, n_reports: int, n_parts: int) -> str:
     multi = max(n_metrics, n_reports, n_parts) >= 2
-    if COMPARE.search(q) and multi:
-        return "compare"  # which is larger (and by how much: the caller shows the difference too)
-    if DIFFERENCE.search(q):
-        return "difference"
-    if RATIO.search(q):
-        return "ratio"
-    if PERCENT.search(q):
-        return "percent"
-    if RANK.search(q):
-        return "rank"
-    if MAX.search(q):
-        return "max"
-    if MIN.search(q):
-        return "min"
-    if COUNT.search(q):
-        return "count"
-    if SUM.search(q) and multi:
-        return "sum"
-    if LIST.search(q) and multi:
-        return "list"
+    for cue, op, needs_several in OPERATIONS:
+        if cue.search(q) and (multi or not needs_several):
+            return op
     if ACROSS.search(q) and FIGURE.search(q):
-        return "max"
+        return "max"  # "哪个局最…": one figure over the reports
     return "lookup" if (n_metrics or FIGURE.search(q)) else "none"
 
 
@@ -68,4 +67,4 @@ def percent_roles(q: str, metrics: list[MetricMatch]) -> None:
         metrics[0].role = "part"
 
 
-__all__ = ["asked_rate", "operation", "percent_roles"]
+__all__ = ["OPERATIONS", "asked_rate", "operation", "percent_roles"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from assistant.audit.document import Document, Finding, eq, fmt
+from assistant.match.clause import figure_at
 from index.units import interchangeable
 from index.sqlstore import PATH_SEP
 
@@ -58,9 +59,8 @@ def check(doc: Document) -> list[Finding]:
                 if parts:
                     break  # the list has ended (another whole, or another unit: "…97条;办理依申请公开1件")
                 continue
-            clause = doc.text[f.start:f.end]
-            at = clause.find(f"{fmt(f.value)}{f.unit or ''}")  # the figure within its clause
-            before = doc.text[total.end:f.start] + (clause[:at] if at >= 0 else "")
+            at = figure_at(f.quote, f.value, f.unit)  # the figure within its clause
+            before = doc.text[total.end:f.start] + (f.quote[:at] if at >= 0 else "")
             if before.endswith("各") or _inside_brackets(before):
                 continue  # "兼职人员7名(各支队各1名)": a per-unit figure or a bracketed aside is no part
             real = [p for p in parts if not eq(p.value, total.value)]  # without a restatement of the total
