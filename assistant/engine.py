@@ -62,9 +62,9 @@ FACTS_PER_MATCH = 20_000
 AGREE_MARGIN = 0.05
 # Audit rules whose first citation is what the finding is about (a share's part, a list's total): the
 # note belongs to an answer citing that figure, not to one citing another item of the list.
-_ABOUT_FIRST = ("percentage", "declared_parts")
+_ABOUT_FIRST = ("percentage", "declared_parts", "residual_list")
 # Rules comparing a stated total with the sum of its parts (first citation: the total).
-_TOTAL_VS_PARTS = ("declared_parts", "parts_sum")
+_TOTAL_VS_PARTS = ("declared_parts", "residual_list", "parts_sum")
 # Rules finding one figure stated in the prose and in a table (first citation: the prose figure).
 _RESTATED = ("prose_vs_template", "running_total")
 
@@ -632,7 +632,10 @@ class Assistant:
         """A failed audit rule that touches a cited figure goes into the answer's conflicts, so a
         journalist never quotes a figure the report itself contradicts."""
         spans = {(c.report_id, c.start, c.end) for c in ans.citations if c.report_id is not None}
-        computed = bool(ans.arithmetic)  # a sum or share, not one stated figure
+        cited = {(c.report_id, c.start, c.end) for c in ans.citations if c.report_id is not None and c.kind != "closest"}
+        # one stated figure of one report (not a sum or share, not a ranking or a trend over reports)
+        one_figure = ans.value is not None and not ans.arithmetic and len(ans.table) <= 1 \
+            and len({r for r, _, _ in cited}) == 1
         for rid in {r for r, _, _ in spans}:
             for f in self.audit(rid):
                 # prose-vs-table disagreements already come from the facts themselves
@@ -649,15 +652,18 @@ class Assistant:
                 # a stated total beside the sum of its own parts is one quantity stated two ways
                 first = (f.citations[0].report_id, f.citations[0].start, f.citations[0].end) in spans
                 same = f.rule in _TOTAL_VS_PARTS and not f.breakdown and first
-                restated = f.rule in _RESTATED  # this figure, stated in the prose and in a table
+                # this very figure, stated in the prose and in a table: the answer gives exactly one side
+                prose_side = {(f.citations[0].report_id, f.citations[0].start, f.citations[0].end)}
+                table_side = {(c.report_id, c.start, c.end) for c in f.citations[1:]}
+                given = "prose_value" if cited == prose_side else "table_value" if cited and cited <= table_side else ""
+                restated = f.rule in _RESTATED and one_figure and bool(given) \
+                    and abs(ans.value - (f.operand(given) or 0)) < 1e-9
                 ans.conflicts.append(Conflict(metric=TITLE.get(f.rule, f.rule), values=f.figures(),
                                               citations=list(f.citations), note=f.message,
                                               kind="parts" if same else "values" if restated else "audit"))
-                side = "table_value" if f.table_preferred else "prose_value"
-                other = "prose_value" if side == "table_value" else "table_value"
-                if restated and ans.value is not None and not computed and f.operand(side) is not None \
-                        and abs(ans.value - (f.operand(other) or 0)) < 1e-9 and abs(ans.value - f.operand(side)) > 1e-9:
-                    _give_figure(ans, f, table=side == "table_value")
+                preferred = "table_value" if f.table_preferred else "prose_value"
+                if restated and given != preferred and f.operand(preferred) is not None:
+                    _give_figure(ans, f, table=preferred == "table_value")
                     continue
                 ans.answer += "注意:" + f.message
                 if f.arithmetic:  # the finding's own figures are computed: show how
@@ -728,13 +734,15 @@ def _give_figure(ans: Answer, finding, table: bool) -> None:  # noqa: ANN001
     unit = ans.unit or ""
     at = ans.answer.find(f"为{_fmt(said)}")
     subject = ans.answer[:at] if at > 0 else ""
+    notes = ans.answer[ans.answer.find("注意:"):] if "注意:" in ans.answer else ""  # earlier notes stay
     first = list(finding.citations[1:]) if table else list(finding.citations[:1])
     seen = {(c.report_id, c.start, c.end) for c in first}
     ans.citations = first + [c for c in [*finding.citations, *ans.citations]
                              if (c.report_id, c.start, c.end) not in seen
                              and not seen.add((c.report_id, c.start, c.end))]
     ans.value = given
-    ans.answer = f"{subject}按{'表格' if table else '正文'}为{_fmt(given)}{unit}。注意:{finding.message}"
+    ans.answer = f"{subject}按{'表格' if table else '正文'}为{_fmt(given)}{unit}。注意:{finding.message}{notes}"
+    ans.table = []  # rebuilt from the citations (assistant/figures.py finish)
     ans.notes.append(f"the {'table' if table else 'prose'}'s figure {_fmt(given)} is given; "
                      f"the {'prose' if table else 'table'} states {_fmt(said)}")
 

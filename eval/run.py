@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from eval.gates import GATES, threshold_failures
+
 from eval import scoring as sc
 
 KIND_ORDER = ("lookup", "sum", "percent", "compare", "cross_report", "conflict", "claim_true", "claim_false", "text")
@@ -239,6 +241,7 @@ def summarize(items: list[ScoredItem]) -> dict:
         # Conflict notes: on every gold conflict item, and on as few other figure answers as possible
         # (a note that compares different quantities is noise a journalist learns to ignore).
         "conflict_recall": _rate(bool(i.conflicts) for i in items if i.kind == "conflict"),
+        "n_conflicts": sum(1 for i in items if i.kind == "conflict"),
         "conflict_unasked_rate": _rate(bool(i.conflicts) for i in numeric if i.kind != "conflict"),
         "claim_check_available": claim_available,
         "claim_accuracy": _rate(i.claim_ok for i in claims) if claim_available else None,
@@ -433,47 +436,14 @@ def write_outputs(report: EvalReport, out_dir: Path) -> None:
 # ---------------------------------------------------------------- CLI
 
 
-def threshold_failures(summary: dict, min_numeric: float | None = None, min_citation: float | None = None,
-                       max_fabricated: int | None = None, min_section: float | None = None,
-                       max_wrong: float | None = None, max_unasked_conflicts: float | None = None,
-                       min_text: float | None = None, min_claims: float | None = None) -> list[str]:
-    fails = []
-    text = summary.get("text_keyphrase_pass_rate")
-    if min_text is not None and summary.get("n_text") and (text is None or text < min_text):
-        fails.append(f"text key-phrase pass rate {_fmt(text)} < {min_text:.1%}")
-    claims = summary.get("claim_accuracy")
-    if min_claims is not None and summary.get("n_claims") and (claims is None or claims < min_claims):
-        fails.append(f"claim verdict accuracy {_fmt(claims)} < {min_claims:.1%}")
-    unasked = summary.get("conflict_unasked_rate")
-    if max_unasked_conflicts is not None and unasked is not None and unasked > max_unasked_conflicts:
-        fails.append(f"conflict notes on answers without a conflict {_fmt(unasked)} > {max_unasked_conflicts:.1%}")
-    sec = summary.get("citation_section_any")
-    if min_section is not None and (sec is None or sec < min_section):
-        fails.append(f"cited section accuracy {_fmt(sec)} < {min_section:.1%}")
-    wrong = summary.get("confidently_wrong_rate")
-    if max_wrong is not None and (wrong is None or wrong > max_wrong):
-        fails.append(f"confidently wrong rate {_fmt(wrong)} > {max_wrong:.1%}")
-    num = summary.get("numeric_accuracy")
-    if min_numeric is not None and (num is None or num < min_numeric):
-        fails.append(f"numeric accuracy {_fmt(num)} < {min_numeric:.1%}")
-    cit = summary.get("citation_report_accuracy")
-    if min_citation is not None and (cit is None or cit < min_citation):
-        fails.append(f"citation accuracy {_fmt(cit)} < {min_citation:.1%}")
-    fab = summary.get("fabricated_numbers", 0)
-    if max_fabricated is not None and fab > max_fabricated:
-        fails.append(f"fabricated numbers {fab} > {max_fabricated}")
-    return fails
 
 
 def run_cli(gold: str | Path, data_dir: str | Path | None = None, as_json: bool = False,
-            out_dir: str | Path | None = None, min_numeric: float | None = None,
-            min_citation: float | None = None, max_fabricated: int | None = None,
-            limit: int | None = None, assistant: Any = None, api: str | None = None,
-            min_section: float | None = None, max_wrong: float | None = None,
-            max_unasked_conflicts: float | None = None, min_text: float | None = None,
-            min_claims: float | None = None) -> int:
-    """Run, print, and return 0, or 1 when a threshold is missed, or 2 when the gold is unusable.
+            out_dir: str | Path | None = None, limit: int | None = None, assistant: Any = None,
+            api: str | None = None, **limits: float | int | None) -> int:
+    """Run, print, and return 0, or 1 when a gate is missed, or 2 when the gold is unusable.
 
+    ``limits`` are the gates to hold the run to (``GATES``: min_numeric=0.85, max_wrong=0.05, …).
     ``assistant`` is for callers that already hold one; by default it is built from settings.
     """
     try:
@@ -498,8 +468,7 @@ def run_cli(gold: str | Path, data_dir: str | Path | None = None, as_json: bool 
             assistant.close()
             return 2
     report = run_eval(gold, assistant, out_dir=out_dir, limit=limit)
-    fails = threshold_failures(report.summary, min_numeric, min_citation, max_fabricated, min_section, max_wrong,
-                               max_unasked_conflicts, min_text, min_claims)
+    fails = threshold_failures(report.summary, **limits)
     if as_json:
         print(json.dumps({"summary": report.summary, "threshold_failures": fails}, ensure_ascii=False, indent=2))
     else:
@@ -517,17 +486,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data-dir", default=None)
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--out", default=None, help="write summary.json, report.md, accuracy_by_kind.png here")
-    p.add_argument("--min-numeric", type=float, default=None)
-    p.add_argument("--min-citation", type=float, default=None)
-    p.add_argument("--max-fabricated", type=int, default=None)
     p.add_argument("--limit", type=int, default=None)
-    p.add_argument("--min-section", type=float, default=None, help="fail below this cited-section accuracy")
-    p.add_argument("--max-wrong", type=float, default=None, help="fail above this confidently-wrong rate")
     p.add_argument("--api", default=None, help="score a running server (e.g. http://127.0.0.1:7860) through /api/v1")
+    for g in GATES:
+        p.add_argument("--" + g.option.replace("_", "-"), type=float if g.rate else int, default=None,
+                       help=f"fail {'below' if g.floor else 'above'} this {g.says}")
     a = p.parse_args(argv)
-    return run_cli(a.gold, data_dir=a.data_dir, as_json=a.json, out_dir=a.out, min_numeric=a.min_numeric,
-                   min_citation=a.min_citation, max_fabricated=a.max_fabricated, limit=a.limit, api=a.api,
-                   min_section=a.min_section, max_wrong=a.max_wrong)
+    return run_cli(a.gold, data_dir=a.data_dir, as_json=a.json, out_dir=a.out, limit=a.limit, api=a.api,
+                   **{g.option: getattr(a, g.option) for g in GATES})
 
 
 if __name__ == "__main__":

@@ -255,14 +255,21 @@ def _norms(phrases: list[str]) -> list[str]:
     return out
 
 
+# Classes of measure word no count can stand for (index/units.yaml): an amount, a share, a duration.
+_MEASURES = frozenset({"money", "ratio", "time"})
+
+
 def _unit_clash(unit: str, m: Metric) -> bool:
-    """The figure's measure word counts another kind of thing than every unit of the metric
-    (index/units.yaml classes: 条 is no 万元, 件 no 人)."""
+    """The figure is an amount, share or duration and the metric a count, or the other way round
+    (index/units.yaml classes: 317条 is no 依申请公开信息收取的费用 in 万元). Counts of different things
+    (件次 and 人次, 个 and 家) are left to the labels: reports mix them."""
     from index.units import unit_class
 
     have = unit_class(unit)
     kinds = {unit_class(u) for u in (m.unit, *m.dimension_units.values()) if u}
-    return bool(have) and bool(kinds) and "" not in kinds and have not in kinds
+    if not have or not kinds or "" in kinds or have in kinds:
+        return False
+    return have in _MEASURES or bool(kinds & _MEASURES)
 
 
 def _score(nl: str, phrases: list[str]) -> float:

@@ -98,7 +98,10 @@ class Table:
 
     def cell(self, row: int, col: int) -> Cell | None:
         """The cell at grid position (row, col), or None."""
-        return next((c for c in self.cells if c.row == row and c.col == col), None)
+        grid = self.__dict__.get("_grid")
+        if grid is None or len(grid) != len(self.cells):  # indexed once (again if cells were added)
+            grid = self.__dict__["_grid"] = {(c.row, c.col): c for c in self.cells}
+        return grid.get((row, col))
 
 
 @dataclass

@@ -204,6 +204,13 @@ def test_template_that_adds_up_has_no_findings(tmp_path):  # noqa: ANN001
     ("本年度共收到公民、法人和其他组织政府信息公开申请13件。", None),
     ("本年度制作政府信息20条,其中主动公开9条,依申请公开9条,不予公开2条。", None),  # documents, not applications
     ("上年共收到政府信息公开申请9件。", None),  # another year
+    # not the row's quantity (found by review): a declared part, a part of the year, documents, two rows
+    ("本年度共收到政府信息公开申请13件,其中企业申请2件。", None),
+    ("本年度共收到政府信息公开申请13件,其中区政府本级收到申请4件。", None),
+    ("其中上半年收到政府信息公开申请5件。", None),
+    ("1-6月收到政府信息公开申请5件。", None),
+    ("本年度依申请公开政府信息6件。", None),
+    ("本年度共收到政府信息公开申请13件,予以公开或部分公开8件。", None),
 ])
 def test_prose_vs_template(tmp_path, sentence, expect):  # noqa: ANN001
     table = TEMPLATE.format(grand=13).split("\n三、", 1)
@@ -295,6 +302,7 @@ def _expect_rule(tmp_path, sentence: str, rule: str, expect: str | None) -> None
     ("通过门户网站发布信息607条,其中主动公开380份,依申请公开319份,作出行政处罚决定545起。", "380+319=699 ≠ 607"),
     ("通过门户网站发布信息699条,其中主动公开380份,依申请公开319份,作出行政处罚决定545起。", None),
     ("全局共有政务公开工作人员8名,其中专职人员2件,兼职人员7件。", None),  # people are no documents
+    ("主动公开政府信息120条,其中规范性文件5件,行政处罚决定30件。", None),  # another measure word: some of them
     # a list whose parts add up to the total is complete at a semicolon: what follows breaks down something else
     ("全年印发公文类政府信息共510条,其中主动公开信息数169,依申请公开信息数317条,不予公开24条;全年通过政府门户网站"
      "主动公开政策,规范性文件类信息5条,民政类信息77条。", None),
@@ -325,6 +333,10 @@ RUNNING = """
     ("2018年累计主动公开文件30条。", None),  # the year's figure, not a running total
     ("历年累计受理政府信息公开申请21件。", "21 ≠ 20"),
     ("历年累计受理政府信息公开申请21人。", None),  # people are not applications
+    ("上半年累计公开文件30份。", None),  # a part of the year, not a running total (found by review)
+    ("近三年累计公开文件30份。", None),
+    ("自2016年以来累计公开文件30份。", None),
+    ("1-12月累计公开文件30份。", None),
 ])
 def test_running_total(tmp_path, sentence, expect):  # noqa: ANN001
     store, rid = _store_with(tmp_path, RUNNING.format(sentence=sentence))
@@ -334,3 +346,25 @@ def test_running_total(tmp_path, sentence, expect):  # noqa: ANN001
     else:
         assert [f.arithmetic for f in found] == [expect]
         assert found[0].citations[0].kind == "prose" and found[0].citations[1].kind == "table"
+
+
+@pytest.mark.parametrize(("sentence", "expect"), [
+    # a list closed by its residual (其他应主动公开的政府信息) partitions 主动公开的政府信息: against the report's figure
+    ("全年主动公开政府信息169条。全年公开规范性文件类信息5条,民政类信息77条,科教类信息83条,"
+     "其他应主动公开的政府信息2条。", "5+77+83+2=167 ≠ 169"),
+    ("全年主动公开政府信息167条。全年公开规范性文件类信息5条,民政类信息77条,科教类信息83条,"
+     "其他应主动公开的政府信息2条。", None),
+    # declared of its total in its own sentence: declared_parts checks it, not this rule
+    ("全年主动公开政府信息169条,其中规范性文件类信息5条,民政类信息77条,科教类信息83条,其他应主动公开的政府信息2条。",
+     None),
+    # a residual the catalogue cannot read as one quantity ("公开信息类文件"): no total to check against
+    ("全年主动公开政府信息169条。机构类文件5条,民政类文件77条,其他应公开信息类文件2条。", None),
+    ("全年主动公开政府信息169条。依申请公开5条;民政类信息77条,其他应主动公开的政府信息2条。", None),  # too short a list
+    # one channel's list may fall short of the whole (found by review), never exceed it
+    ("全年主动公开政府信息169条。全年通过政府网站公开规范性文件类信息5条,民政类信息77条,科教类信息60条,"
+     "其他应主动公开的政府信息2条。", None),
+    ("全年主动公开政府信息169条。全年通过政府网站公开规范性文件类信息5条,民政类信息77条,科教类信息84条,"
+     "其他应主动公开的政府信息4条。", "5+77+84+4=170 ≠ 169"),
+])
+def test_residual_list(tmp_path, sentence, expect):  # noqa: ANN001
+    _expect_rule(tmp_path, sentence, "residual_list", expect)

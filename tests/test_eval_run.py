@@ -337,3 +337,28 @@ def test_conflict_note_rates_are_reported_and_gated(gold_file, capsys):
 def test_text_and_claim_gates(summary: dict, kwargs: dict, fails: list[str]) -> None:
     got = er.threshold_failures(summary, **kwargs)
     assert len(got) == len(fails) and all(g.startswith(f) for g, f in zip(got, fails))
+
+
+def test_conflict_recall_is_gated_only_where_there_are_conflicts() -> None:
+    fails = er.threshold_failures({"n_conflicts": 20, "conflict_recall": 0.8}, min_conflicts=0.85)
+    assert fails == ["conflict notes on gold conflicts 80.0% < 85.0%"]
+    assert er.threshold_failures({"n_conflicts": 20, "conflict_recall": 0.9}, min_conflicts=0.85) == []
+    assert er.threshold_failures({"n_conflicts": 0, "conflict_recall": None}, min_conflicts=0.85) == []
+    with pytest.raises(TypeError):
+        er.threshold_failures({}, min_conflict=0.85)  # a misspelt gate is an error, not a silent pass
+
+
+def test_every_gate_is_a_command_line_option() -> None:
+    from click.testing import CliRunner
+
+    from eval.gates import GATES
+    from ui.cli import cli
+
+    out = CliRunner().invoke(cli, ["eval", "--help"]).output
+    assert all("--" + g.option.replace("_", "-") in out for g in GATES)
+
+
+def test_a_missing_wrong_rate_fails_its_ceiling() -> None:
+    assert er.threshold_failures({"confidently_wrong_rate": None}, max_wrong=0.05) == [
+        "confidently wrong rate n/a > 5.0%"]
+    assert er.threshold_failures({"conflict_unasked_rate": None}, max_unasked_conflicts=0.05) == []

@@ -383,33 +383,30 @@ def _serve_or_explain(run: Any, settings: Any) -> None:
         raise
 
 
+def _gate_options(f):  # noqa: ANN001, ANN202
+    """One --min-…/--max-… option per eval gate (eval/gates.py GATES)."""
+    from eval.gates import GATES
+
+    for g in reversed(GATES):
+        f = click.option("--" + g.option.replace("_", "-"), g.option, type=float if g.rate else int, default=None,
+                         help=f"Fail {'below' if g.floor else 'above'} this {g.says}{' (0-1)' if g.rate else ''}.")(f)
+    return f
+
+
 @cli.command("eval")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @data_dir_option
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None)
-@click.option("--min-numeric", type=float, default=None, help="Fail below this numeric accuracy (0-1).")
-@click.option("--min-citation", type=float, default=None, help="Fail below this citation accuracy (0-1).")
-@click.option("--max-fabricated", type=int, default=None, help="Fail above this many fabricated numbers (numbers in answers found in no cited evidence).")
 @click.option("--limit", type=int, default=None, help="Only the first N questions.")
-@click.option("--min-section", type=float, default=None, help="Fail below this cited-section accuracy (0-1).")
-@click.option("--max-wrong", type=float, default=None, help="Fail above this confidently-wrong rate (0-1).")
-@click.option("--max-unasked-conflicts", type=float, default=None,
-              help="Fail above this share of figure answers carrying a conflict note their gold does not have (0-1).")
-@click.option("--min-text", type=float, default=None, help="Fail below this text key-phrase pass rate (0-1).")
-@click.option("--min-claims", type=float, default=None, help="Fail below this claim verdict accuracy (0-1).")
 @click.option("--api", default=None, help="Score a running server through /api/v1 (e.g. http://127.0.0.1:7860).")
-def eval_cmd(gold: Path, data_dir: Path | None, as_json: bool, out_dir: Path | None,
-             min_numeric: float | None, min_citation: float | None, max_fabricated: int | None,
-             limit: int | None, min_section: float | None, max_wrong: float | None,
-             max_unasked_conflicts: float | None, min_text: float | None, min_claims: float | None,
-             api: str | None) -> None:
-    """Score the assistant on a gold question file (JSONL)."""
+@_gate_options
+def eval_cmd(gold: Path, data_dir: Path | None, as_json: bool, out_dir: Path | None, limit: int | None,
+             api: str | None, **limits: float | int | None) -> None:
+    """Score the assistant on a gold question file (JSONL); exits 1 when a gate is missed."""
     from eval.run import run_cli
 
-    kwargs = dict(as_json=as_json, out_dir=out_dir, min_numeric=min_numeric, min_citation=min_citation,
-                  max_fabricated=max_fabricated, limit=limit, min_section=min_section, max_wrong=max_wrong,
-                  max_unasked_conflicts=max_unasked_conflicts, min_text=min_text, min_claims=min_claims)
+    kwargs = dict(as_json=as_json, out_dir=out_dir, limit=limit, **limits)
     if api:  # a server holds the data folder: ask it like any client
         sys.exit(run_cli(gold, api=api, **kwargs))
     settings = _settings(data_dir)

@@ -151,6 +151,11 @@ def previous_of(store: SQLStore, doc: Document) -> Document | None:
 
 
 # --- small helpers -------------------------------------------------------------------------
+# Words that put a prose figure in another period than the report's year, or in a part of it.
+OTHER_PERIOD = re.compile(r"上年|上一年|去年|同比|以来|近[一二三四五六七八九十两\d]+年|[上下]半年|季度"
+                          r"|\d+\s*[-—~至到]\s*\d+\s*月|\d+\s*月份?")
+
+
 def fmt(v: float | None) -> str:
     """A figure in a finding's message (index/numbers.py's format; "?" for one not stated)."""
     return "?" if v is None else format_number(v)

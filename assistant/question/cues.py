@@ -52,10 +52,11 @@ CONTACT = any_of("contact")
 
 # A sum of the parts a total is listed in ("按类别加起来"): both a listed-parts word and a sum word.
 LISTED_PARTS = any_of("listed_parts")
+_ADDS_UP = re.compile(f"(?:{alternation(words('listed_parts', 'adds_up'))})")
 
 
 def asks_listed_parts_sum(question: str) -> bool:
-    return bool(LISTED_PARTS.search(question) and SUM.search(question))
+    return bool(LISTED_PARTS.search(question) and _ADDS_UP.search(question))
 
 
 # -- claims ----------------------------------------------------------------------------------------

@@ -6,10 +6,10 @@ A new rule is a module here that imports from ``assistant.audit.document`` (neve
 from __future__ import annotations
 
 from assistant.audit.rules import (carry_over, declared_parts, other_body, parts_sum, percentage, prose_vs_table,
-                                   prose_vs_template, running_total, template_identity)
+                                   prose_vs_template, residual_list, running_total, template_identity)
 
 RULES = (template_identity, parts_sum, percentage, prose_vs_table, prose_vs_template, running_total, declared_parts,
-         other_body, carry_over)
+         residual_list, other_body, carry_over)
 
 SEVERITY = {rule.NAME: rule.SEVERITY for rule in RULES}
 # The rule as a user reads it (never the internal key "parts_sum").

@@ -83,8 +83,10 @@ def check(doc: Document) -> list[Finding]:
             continue  # a figure of the list could not be read: its sum says nothing
         partial = bool(re.search(r"等\s*$", doc.text[last.start:last.end])) or doc.text[last.end:last.end + 1] == "等"
         got = sum(p.value for p in parts)
-        # a list ending in 等 names only some parts: it can fall short of the total, never exceed it
-        if eq(got, total.value) or (partial and got < total.value):
+        # a list ending in 等 names only some parts, and parts in another measure word than the total's
+        # ("信息120条,其中规范性文件5件…") may be some of them: either can fall short of the total, never exceed it
+        some = partial or parts[0].unit != total.unit
+        if eq(got, total.value) or (some and got < total.value):
             continue
         unit, part_unit = total.unit or "", parts[0].unit or ""
         arith = "+".join(fmt(p.value) for p in parts) + f"={fmt(got)}"

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from assistant.audit.document import Document, Finding, eq, fmt
+from assistant.audit.document import OTHER_PERIOD, Document, Finding, eq, fmt
 from index.models import Fact
 from index.facts import is_cumulative
 from index.metrics import Catalogue, load_catalogue, normalize_label
@@ -32,8 +32,10 @@ TABLE_KIND = "template_apply"
 # Received applications (prose) against the table: 本年新收, or 本年新收 + 上年结转 (the template's identity).
 RECEIVED = "apply_received"
 RECEIVED_READINGS = (("apply_new",), ("apply_new", "apply_carried_over"))
-# Words that put a prose figure in another period than the report's year.
-_OTHER_PERIOD = re.compile(r"上年|上一年|去年|同比|以来|近[一二三四五六七八九十两\d]+年")
+# A received-applications figure says it received them ("共收到申请4件"); "依申请公开政府信息6件" counts documents.
+_RECEIVED_VERB = re.compile(r"收到|受理|新收|接到|接收")
+# A label naming two rows or more ("予以公开或部分公开8件") is none of them.
+_SEVERAL = re.compile(r"[或和及与、]")
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +108,7 @@ def _rows_for(f: Fact) -> list[str]:
     """The template rows the prose figure ``f`` states, by its metric or its words ([] if none)."""
     cat, rows = _template()[:2]
     if f.metric == RECEIVED and (not f.dimension or _columns(f.label) != ("",)):
-        return [RECEIVED]
+        return [RECEIVED] if _RECEIVED_VERB.search(f.label) else []
     metric = cat.get(f.metric)
     if metric is not None and TABLE_KIND in metric.table_kinds and not f.dimension:
         return [f.metric]
@@ -156,7 +158,12 @@ def check(doc: Document) -> list[Finding]:
         if f.source != "prose" or f.conflict or not f.label:
             continue
         columns = _columns(f.label)
-        if is_cumulative(f) or _OTHER_PERIOD.search(f.label) or columns is None:
+        if is_cumulative(f) or OTHER_PERIOD.search(f.label) or columns is None:
+            continue
+        if PATH_SEP in f.label and columns == ("",):
+            continue  # a declared part of another figure ("收到申请…,其中企业申请2件") is not a row's total
+        name = f.label.split(PATH_SEP)[-1]
+        if _SEVERAL.search(name.replace("公民、法人", "").replace("法人或其他组织", "")):
             continue
         if "申请" not in _sentence_before(doc, f) + f.label:
             continue  # a figure of another subject (主动公开, 复议) that shares a row's words

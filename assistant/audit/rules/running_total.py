@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.audit.document import Document, Finding, eq, fmt, short
+from assistant.audit.document import OTHER_PERIOD, Document, Finding, eq, fmt, short
 from index.models import Cell, Fact, Table
 from index.units import interchangeable
 from index.metrics import normalize_label
@@ -31,7 +31,7 @@ def _core(words: str) -> str:
 def _running(doc: Document, f: Fact) -> bool:
     clause_start = max(doc.text.rfind(p, 0, f.start) for p in ",,。;;\n") + 1
     clause = doc.text[clause_start:f.end]
-    return bool(_RUNNING.search(clause)) and not _YEARS_OWN.search(clause)
+    return bool(_RUNNING.search(clause)) and not _YEARS_OWN.search(clause) and not OTHER_PERIOD.search(clause)
 
 
 def _running_cells(doc: Document) -> list[tuple[Table, Cell]]:
