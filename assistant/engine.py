@@ -260,6 +260,9 @@ class Assistant:
         """A catalogue lookup checked against the label match of the same report: kept when the
         label match agrees (or ranks the catalogue's figure near its best); replaced by the label match
         when that is confident and the catalogue's figure is nowhere near it."""
+        from assistant.match import asked_class
+        from index.units import compatible
+
         if len(parsed.report_ids) != 1:
             return answer
         if parsed.operation == "percent":
@@ -280,6 +283,9 @@ class Assistant:
         if parsed.operation not in ("lookup", "none"):
             return answer
         matched, resolutions = self._match(question, parsed)
+        if matched is not None and answer.value is not None \
+                and compatible("", asked_class(question, parsed.unit_hint), answer.unit or "") == 0.0:
+            return matched  # the catalogue's figure counts another kind of thing than asked ("几个类别": no 201条)
         if matched is None or len(resolutions) != 1 or not resolutions[0].ranked:
             return answer
         if resolutions[0].reason in REFUSED or (matched.found and matched.arithmetic):

@@ -31,15 +31,17 @@ def interchangeable(a: str, b: str) -> bool:
 
 
 def asked_class(question: str, unit_hint: str = "") -> str:
-    """The class of figure the question asks for: the measure word it names, else its cue words."""
+    """The class of figure the question asks for: a cue phrase that holds the measure word named
+    ("几个类别" over its 个), else the measure word, else its cue words."""
+    cued = [(cls, c) for cls, cues in _data()["asks"].items() for c in cues if c in question]
     if unit_hint:
+        fuller = [cls for cls, c in cued if unit_hint in c and len(c) > len(unit_hint) + 1]
+        if fuller:
+            return fuller[0]
         cls = unit_class(unit_hint)
         if cls:
             return cls
-    for cls, cues in _data()["asks"].items():
-        if any(c in question for c in cues):
-            return cls
-    return ""
+    return cued[0][0] if cued else ""
 
 
 def compatible(asked_unit: str, asked_cls: str, fact_unit: str) -> float:

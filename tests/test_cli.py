@@ -261,12 +261,12 @@ def test_eval_passes_options_to_run_cli(monkeypatch, tmp_path):
     r = _run("eval", str(gold), "--data-dir", str(tmp_path), "--json", "--out", str(tmp_path / "out"),
              "--min-numeric", "0.9", "--min-citation", "0.8", "--max-fabricated", "0", "--limit", "5",
              "--min-section", "0.85", "--max-wrong", "0.1", "--max-unasked-conflicts", "0.05",
-             "--min-text", "0.7", "--min-claims", "0.6")
+             "--min-text", "0.7", "--min-claims", "0.6", "--min-conflicts", "0.85")
     assert r.exit_code == 1, "run_cli's code is the exit code"
     assert calls == [(gold, {"data_dir": tmp_path, "as_json": True, "out_dir": tmp_path / "out",
                              "min_numeric": 0.9, "min_citation": 0.8, "max_fabricated": 0, "limit": 5,
                              "min_section": 0.85, "max_wrong": 0.1, "max_unasked_conflicts": 0.05,
-                             "min_text": 0.7, "min_claims": 0.6})]
+                             "min_text": 0.7, "min_claims": 0.6, "min_conflicts": 0.85})]
     # --api: the server is asked like any client; no data folder is opened
     calls.clear()
     r = _run("eval", str(gold), "--api", "http://127.0.0.1:9", "--limit", "1")

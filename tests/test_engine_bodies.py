@@ -49,3 +49,12 @@ def test_no_year_asked_uses_the_latest_report_and_says_so(assistant, monkeypatch
 def test_a_samples_own_name_still_answers(assistant) -> None:  # noqa: ANN001
     ans = assistant.ask("宁德市交通运输局2014年主动公开的公共服务类信息有多少条?")
     assert ans.found and ans.citations and "宁德市交通运输局" in ans.citations[0].report
+
+
+def test_a_count_of_kinds_is_not_answered_with_a_count_of_documents(assistant) -> None:  # noqa: ANN001
+    """"分成了几个类别" asks how many categories: the catalogue's 主动公开 total (条) is no answer to it;
+    asked how many 条, the same report answers."""
+    kinds = assistant.ask("让胡路区2013年发布的信息分成了几个类别?")
+    assert kinds.value is None and not kinds.found
+    count = assistant.ask("让胡路区2013年在各类公开载体共发布了多少条信息?")
+    assert count.found and count.value == 2047

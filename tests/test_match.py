@@ -99,6 +99,19 @@ def test_asked_class_from_cue_words() -> None:
     assert unit_class("人次") == "people"
 
 
+@pytest.mark.parametrize(("question", "hint", "cls"), [
+    ("主动公开的信息分成了几个类别?", "个", "kinds"),  # the phrase holding the measure word wins over 个
+    ("主动公开的信息分为几类?", "类", "kinds"),
+    ("办理时限是几个工作日?", "个工作日", "time"),
+    ("收到多少件申请?", "件", "items"),
+    ("主动公开了多少条?", "条", "items"),
+])
+def test_asked_class_of_a_measure_word_phrase(question: str, hint: str, cls: str) -> None:
+    assert asked_class(question, hint) == cls
+    # a count of documents is no answer to a count of kinds, and the other way round
+    assert (compatible("", cls, "条") == 0.0) == (cls in ("kinds", "time"))
+
+
 @pytest.mark.parametrize(("phrase", "context", "unit", "want"), [
     ("三公经费信息", "主动公开的信息", "条", 12),  # the part, not the whole it belongs to
     ("主动公开的政府信息", "", "条", 123),  # the whole, not the residual 其他应主动公开
