@@ -324,7 +324,7 @@ class Assistant:
         if not item:
             return None
         try:
-            sql, _, _, facts = self._report_facts(parsed)
+            sql, _, _, facts = self.report_facts(parsed.report_ids)
         except SQLRefused:
             return None
         refs = {r.id: r for r in self.report_refs()}
@@ -344,11 +344,12 @@ class Assistant:
     def _answer_matched(self, question: str, parsed) -> Answer | None:  # noqa: ANN001
         return self._match(question, parsed)[0]
 
-    def _report_facts(self, parsed) -> tuple[str, list, list, list]:  # noqa: ANN001
-        """Every fact of the asked reports, as the label match reads them: (sql, columns, rows, facts)."""
+    def report_facts(self, report_ids: list[int]) -> tuple[str, list, list, list]:
+        """Every fact of the given reports, as the label match reads them (the one fetch the engine, the
+        series over reports and the LLM's reading share): (sql, columns, rows, facts)."""
         from assistant.sqlgen import facts_of_reports
 
-        return self._run(facts_of_reports(parsed.report_ids), row_limit=FACTS_PER_MATCH)
+        return self._run(facts_of_reports(report_ids), row_limit=FACTS_PER_MATCH)
 
     def rank_asked(self, question: str, semantic: bool = True) -> list:
         """The facts of the one report a question asks about, ranked by how well their words name its
@@ -365,7 +366,7 @@ class Assistant:
         items = split_items(parsed.text, parsed.body_mentions, "lookup")
         if not items.items:
             return []
-        facts = self._report_facts(parsed)[3]
+        facts = self.report_facts(parsed.report_ids)[3]
         return rank(items.items[0], facts, self._label_weights(), parsed.unit_hint,
                     asked_class(question, parsed.unit_hint), items.context, self.semantic if semantic else None,
                     _catalogue_prior(items.items[0], parsed))
@@ -392,7 +393,7 @@ class Assistant:
             text = parse_claim(text).question
         items = split_items(text, parsed.body_mentions, op)
         try:
-            sql, cols, rows, facts = self._report_facts(parsed)
+            sql, cols, rows, facts = self.report_facts(parsed.report_ids)
         except SQLRefused:
             return None, []
         weight = self._label_weights()

@@ -58,13 +58,12 @@ def _by_label(engine, question: str, parsed, ids: list[int]) -> tuple[str, dict[
     from assistant.guard import SQLRefused
     from assistant.match import asked_class, resolve
     from assistant.match.phrase import split_across
-    from assistant.sqlgen import facts_of_reports
 
     item = split_across(parsed.text, parsed.body_mentions)
     if not item or not ids:
         return "", {}
     try:
-        sql, _, _, facts = engine._run(facts_of_reports(ids), row_limit=20_000)
+        sql, _, _, facts = engine.report_facts(ids)
     except SQLRefused:
         return "", {}
     weight, cls = engine._label_weights(), asked_class(question, parsed.unit_hint)

@@ -98,10 +98,8 @@ def _guarded_pool(assistant, sql: str, facts: list) -> list:  # noqa: ANN001
 
 
 def _answer_reading(assistant, client: LLMClient, question: str, parsed, got: Reading) -> Answer:  # noqa: ANN001
-    from assistant.engine import FACTS_PER_MATCH
     from assistant.match import Items, asked_class, compose, resolve
     from assistant.match.change import asks_change
-    from assistant.sqlgen import facts_of_reports
 
     n = len(got.quantities)
     if (got.operation == "lookup") != (n == 1) or (got.operation in ("difference", "percent") and n != 2):
@@ -113,7 +111,7 @@ def _answer_reading(assistant, client: LLMClient, question: str, parsed, got: Re
         # "主动公开和依申请公开的…合计": one figure the reading names is not the computation asked
         raise _Fallback(f"the reading's operation ({got.operation}) is not the one the question asks ({asked})")
     rid = _report_of(assistant, parsed, got)
-    sql, cols, rows, facts = assistant._run(facts_of_reports([rid]), row_limit=FACTS_PER_MATCH)
+    sql, cols, rows, facts = assistant.report_facts([rid])
     pool = _guarded_pool(assistant, got.sql, facts) if got.sql else facts
     weight = assistant._label_weights()
     resolutions = []
