@@ -24,6 +24,11 @@ class Citation:
     row: list[str] = field(default_factory=list)
     row_cell: int = -1
 
+    @property
+    def span(self) -> tuple[int | None, int, int]:
+        """Where the quote stands: (report id, start, end) — one cited figure, however it is quoted."""
+        return (self.report_id, self.start, self.end)
+
 
 @dataclass
 class Conflict:

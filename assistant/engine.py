@@ -638,30 +638,30 @@ class Assistant:
     def _attach_findings(self, ans: Answer) -> None:
         """A failed audit rule that touches a cited figure goes into the answer's conflicts, so a
         journalist never quotes a figure the report itself contradicts."""
-        spans = {(c.report_id, c.start, c.end) for c in ans.citations if c.report_id is not None}
-        cited = {(c.report_id, c.start, c.end) for c in ans.citations if c.report_id is not None and c.kind != "closest"}
+        spans = {c.span for c in ans.citations if c.report_id is not None}
+        cited = {c.span for c in ans.citations if c.report_id is not None and c.kind != "closest"}
         # one stated figure of one report (not a sum or share, not a ranking or a trend over reports)
         one_figure = ans.value is not None and not ans.arithmetic and len(ans.table) <= 1 \
             and len({r for r, _, _ in cited}) == 1
         for rid in {r for r, _, _ in spans}:
             for f in self.audit(rid):
                 # prose-vs-table disagreements already come from the facts themselves
-                if f.rule == "prose_vs_table" or not any((c.report_id, c.start, c.end) in spans for c in f.citations):
+                if f.rule == "prose_vs_table" or not any(c.span in spans for c in f.citations):
                     continue
                 # a share is about its part: a note on another item of the same list ("计划总结类2条占2%") does
                 # not belong to an answer that only shares the list's total
                 subject = f.citations[0] if f.rule in _ABOUT_FIRST and f.citations else None
-                if subject is not None and (subject.report_id, subject.start, subject.end) not in spans:
+                if subject is not None and subject.span not in spans:
                     continue
                 from assistant.audit import TITLE
 
                 # the user sees the rule's title and the figures, never its key or bookkeeping values;
                 # a stated total beside the sum of its own parts is one quantity stated two ways
-                first = (f.citations[0].report_id, f.citations[0].start, f.citations[0].end) in spans
+                first = f.citations[0].span in spans
                 same = f.rule in _TOTAL_VS_PARTS and not f.breakdown and first
                 # this very figure, stated in the prose and in a table: the answer gives exactly one side
-                prose_side = {(f.citations[0].report_id, f.citations[0].start, f.citations[0].end)}
-                table_side = {(c.report_id, c.start, c.end) for c in f.citations[1:]}
+                prose_side = {f.citations[0].span}
+                table_side = {c.span for c in f.citations[1:]}
                 given = "prose_value" if cited == prose_side else "table_value" if cited and cited <= table_side else ""
                 restated = f.rule in _RESTATED and one_figure and bool(given) \
                     and abs(ans.value - (f.operand(given) or 0)) < 1e-9
@@ -743,10 +743,10 @@ def _give_figure(ans: Answer, finding, table: bool) -> None:  # noqa: ANN001
     subject = ans.answer[:at] if at > 0 else ""
     notes = ans.answer[ans.answer.find("注意:"):] if "注意:" in ans.answer else ""  # earlier notes stay
     first = list(finding.citations[1:]) if table else list(finding.citations[:1])
-    seen = {(c.report_id, c.start, c.end) for c in first}
+    seen = {c.span for c in first}
     ans.citations = first + [c for c in [*finding.citations, *ans.citations]
-                             if (c.report_id, c.start, c.end) not in seen
-                             and not seen.add((c.report_id, c.start, c.end))]
+                             if c.span not in seen
+                             and not seen.add(c.span)]
     ans.value = given
     ans.answer = f"{subject}按{'表格' if table else '正文'}为{_fmt(given)}{unit}。注意:{finding.message}{notes}"
     ans.table = []  # rebuilt from the citations (assistant/figures.py finish)

@@ -25,7 +25,7 @@ FIGURE_KINDS = ("table", "prose")  # citations of a stated figure (not "text" pa
 
 
 def _spans(cites: list[Citation]) -> list[tuple[int, int, int]]:
-    return list(dict.fromkeys((c.report_id, c.start, c.end) for c in cites if c.report_id is not None))
+    return list(dict.fromkeys(c.span for c in cites if c.report_id is not None))
 
 
 def _span_filter(table, spans: list[tuple[int, int, int]]):  # noqa: ANN001, ANN202
@@ -45,7 +45,7 @@ def cell_rows(store: SQLStore, cites: list[Citation]) -> None:
             select(tables_t.c.id, tables_t.c.grid).where(tables_t.c.id.in_({h.table_id for h in hits})))}
     at = {(h.report_id, h.start, h.end): h for h in hits}
     for c in cited:
-        h = at.get((c.report_id, c.start, c.end))
+        h = at.get(c.span)
         rows = grids.get(h.table_id, {}).get("rows", []) if h is not None else []
         if h is None or not 0 <= h.row < len(rows):
             continue
@@ -84,7 +84,7 @@ def figure_rows(store: SQLStore, answer: Answer) -> list[Figure]:
     out, seen = [], set()
     said: Counter = Counter()
     for c in cited:
-        key = (c.report_id, c.start, c.end)
+        key = c.span
         f = at.get(key)
         if f is None or key in seen:
             continue

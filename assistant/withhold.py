@@ -23,10 +23,10 @@ WITHHELD = "the report states this figure two ways; no single value is given"
 def _total_vs_parts(ans: Answer) -> list[Conflict]:
     """The notes saying the answer's figure is a total its listed parts do not add up to (the finding's
     first value and first citation are the total)."""
-    cited = {(c.report_id, c.start, c.end) for c in ans.citations}
+    cited = {c.span for c in ans.citations}
     return [c for c in ans.conflicts if c.kind == "parts" and len(c.values) >= 2 and c.values[0] is not None
             and abs(c.values[0] - ans.value) < 1e-9 and c.citations
-            and (c.citations[0].report_id, c.citations[0].start, c.citations[0].end) in cited]
+            and c.citations[0].span in cited]
 
 
 def withhold_conflicted(ans: Answer, question: str = "") -> Answer:

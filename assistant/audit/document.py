@@ -89,6 +89,11 @@ class Document:
             sec = before[-1] if before else None
         return PATH_SEP.join(sec.path) if sec is not None else ""
 
+    def since_stop(self, offset: int, stops: str = "。\n") -> int:
+        """Where the sentence (or, with more ``stops``, the clause) holding ``offset`` starts: right after
+        the last stop character before it, else 0."""
+        return max(self.text.rfind(ch, 0, offset) for ch in stops) + 1
+
     def cite(self, start: int, end: int, section: str, kind: str, row_label: str = "", col_label: str = "") -> Citation:
         while start < end and self.text[start].isspace():
             start += 1

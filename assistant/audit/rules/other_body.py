@@ -73,7 +73,7 @@ def check(doc: Document) -> list[Finding]:
         hits.append((m.start(), m.end(), _trim_body(m.group("body")), None))
     for s, e, body, year in sorted(hits):
         # expand to the sentence for the quote
-        qs = max(doc.text.rfind(ch, 0, s) for ch in "。\n;!?") + 1
+        qs = doc.since_stop(s, "。\n;!?")
         qe = min([i for i in (doc.text.find(ch, e) for ch in "。\n;!?") if i >= 0] or [len(doc.text)])
         qe = min(qe + 1, len(doc.text)) if qe < len(doc.text) and doc.text[qe] == "。" else qe
         cite = doc.cite(qs, qe, doc.section_at(s), "text")

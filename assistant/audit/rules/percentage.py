@@ -51,7 +51,7 @@ def check(doc: Document) -> list[Finding]:
         # The denominator the sentence names ("在主动公开的116条政府信息中,规范性文件21条,占18%": a figure
         # framed "…中" before the part); else the metric's stated total. A share is never checked
         # against itself.
-        opening = doc.text.rfind("。", 0, part.start) + 1
+        opening = doc.since_stop(part.start, "。")
         named = [f for f in prose if opening <= f.start and f.end <= part.start and f.unit == part.unit
                  and f.value > part.value and doc.text[f.start:f.end].rstrip().endswith("中")]
         totals = named[:1] or [f for f in doc.facts if f.metric == pf.metric and f.dimension == "" and f.unit != "%"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from assistant.audit.document import OTHER_PERIOD, Document, Finding, eq, fmt
 from index.models import Fact
@@ -38,11 +39,17 @@ _RECEIVED_VERB = re.compile(r"收到|受理|新收|接到|接收")
 _SEVERAL = re.compile(r"[或和及与、]")
 
 
+class _Template(NamedTuple):
+    catalogue: Catalogue
+    rows: dict[str, str]  # the top-level rows' names (normalized name/synonym -> metric id)
+    applicant_words: list[str]  # words naming one kind of applicant: another quantity than the row's total
+    applicants: list[str]  # the applicant columns
+
+
 @lru_cache(maxsize=1)
-def _template() -> tuple[Catalogue, dict[str, str], list[str], list[str]]:
-    """The catalogue, the names of the template's top-level rows (normalized name/synonym ->
-    metric id, for a prose figure named by its words), and the applicant columns (a prose figure for
-    one kind of applicant is another quantity than the row's total)."""
+def _template() -> _Template:
+    """The catalogue, the names of the template's top-level rows (for a prose figure named by its
+    words), and the applicant columns."""
     cat = load_catalogue()
     rows: dict[str, str] = {}
     applicants: list[str] = []
@@ -56,14 +63,14 @@ def _template() -> tuple[Catalogue, dict[str, str], list[str], list[str]]:
                 if len(n) >= 4:
                     rows.setdefault(n, m.id)
     # the columns' group heading "法人或其他组织" is written "法人" in prose ("法人申请1件")
-    return cat, rows, [a for a in applicants if len(a) >= 3] + ["法人"], applicants
+    return _Template(cat, rows, [a for a in applicants if len(a) >= 3] + ["法人"], applicants)
 
 
 def _table_value(doc: Document, metric: str, columns: tuple[str, ...] = ("",)) -> tuple[float, list[Fact]] | None:
     """The template table's figure for ``metric`` in ``columns`` (the 总计 column by default, or the
     applicant columns a prose figure names, summed): its own cells, else the sum of its sub-rows'
     (every one stated); None when it is not stated or stated twice differently."""
-    cat = _template()[0]
+    cat = _template().catalogue
     cells = []
     for col in columns:
         own = [f for f in doc.facts if f.source == "table" and f.metric == metric and f.dimension == col]
@@ -90,7 +97,7 @@ def _columns(label: str) -> tuple[str, ...] | None:
     """The applicant columns a prose figure counts: the 总计 column ("", also for "公民、法人和其他组织"),
     自然人 (公民), or the five columns of 法人或其他组织 ("法人申请1件"); None when its words name
     another column."""
-    applicants = _template()[2]
+    applicants = _template().applicant_words
     last = label.split(PATH_SEP)[-1]
     person, body = "自然人" in last or "公民" in last, "法人" in last
     if person and body:  # "收到公民、法人和其他组织…申请28件": every applicant
@@ -98,7 +105,7 @@ def _columns(label: str) -> tuple[str, ...] | None:
     if person:
         return ("自然人",)
     if body:
-        return tuple(a for a in _template()[3] if a != "自然人")
+        return tuple(a for a in _template().applicants if a != "自然人")
     if any(a in label for a in applicants):
         return None
     return ("",)
@@ -106,7 +113,7 @@ def _columns(label: str) -> tuple[str, ...] | None:
 
 def _rows_for(f: Fact) -> list[str]:
     """The template rows the prose figure ``f`` states, by its metric or its words ([] if none)."""
-    cat, rows = _template()[:2]
+    cat, rows = _template().catalogue, _template().rows
     if f.metric == RECEIVED and (not f.dimension or _columns(f.label) != ("",)):
         return [RECEIVED] if _RECEIVED_VERB.search(f.label) else []
     metric = cat.get(f.metric)
@@ -125,7 +132,7 @@ def _rows_for(f: Fact) -> list[str]:
 
 def _row_adds_up(doc: Document, metric: str) -> bool:
     """The template row's applicant columns add up to its 总计 column (or are not all stated)."""
-    applicants = _template()[3]
+    applicants = _template().applicants
     cells = {f.dimension: f.value for f in doc.facts if f.source == "table" and f.metric == metric}
     if "" not in cells or any(a not in cells for a in applicants):
         return True
@@ -144,15 +151,10 @@ def readings_of(row: str) -> tuple[tuple[str, ...], ...]:
     return RECEIVED_READINGS if row == RECEIVED else ((row,),)
 
 
-def _sentence_before(doc: Document, f: Fact) -> str:
-    start = max(doc.text.rfind("。", 0, f.start), doc.text.rfind("\n", 0, f.start)) + 1
-    return doc.text[start:f.start]
-
-
 def check(doc: Document) -> list[Finding]:
     if not any(t.kind == TABLE_KIND for t in doc.tables):
         return []
-    cat = _template()[0]
+    cat = _template().catalogue
     out = []
     for f in doc.facts:
         if f.source != "prose" or f.conflict or not f.label:
@@ -165,12 +167,12 @@ def check(doc: Document) -> list[Finding]:
         name = f.label.split(PATH_SEP)[-1]
         if _SEVERAL.search(name.replace("公民、法人", "").replace("法人或其他组织", "")):
             continue
-        if "申请" not in _sentence_before(doc, f) + f.label:
+        if "申请" not in doc.text[doc.since_stop(f.start):f.start] + f.label:
             continue  # a figure of another subject (主动公开, 复议) that shares a row's words
         for row in _rows_for(f):
-            if (f.unit or "") != cat.get(readings_of(row)[0][0]).unit:
-                continue  # "依申请公开316条": documents by how they are released, not applications (件)
             readings = readings_of(row)
+            if (f.unit or "") != cat.get(readings[0][0]).unit:
+                continue  # "依申请公开316条": documents by how they are released, not applications (件)
             values = [[_table_value(doc, m, columns) for m in reading] for reading in readings]
             values = [v for v in values if all(x is not None for x in v)]
             if not values or any(eq(sum(x[0] for x in v), f.value) for v in values):

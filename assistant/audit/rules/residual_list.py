@@ -73,8 +73,8 @@ def check(doc: Document) -> list[Finding]:
             continue  # the report states no figure for the whole, or several different ones
         got = sum(f.value for f in items)
         total = totals[0]
-        start = max(doc.text.rfind(p, 0, items[0].start) for p in "。;;\n") + 1
-        scoped = bool(_SCOPED.search(doc.text[start:items[0].end]))  # the words that introduce the list
+        # the words that introduce the list
+        scoped = bool(_SCOPED.search(doc.text[doc.since_stop(items[0].start, "。;;\n"):items[0].end]))
         if eq(got, total.value) or (scoped and got < total.value):
             continue
         arith = "+".join(fmt(f.value) for f in items) + f"={fmt(got)}"

@@ -29,8 +29,7 @@ def _core(words: str) -> str:
 
 
 def _running(doc: Document, f: Fact) -> bool:
-    clause_start = max(doc.text.rfind(p, 0, f.start) for p in ",,。;;\n") + 1
-    clause = doc.text[clause_start:f.end]
+    clause = doc.text[doc.since_stop(f.start, ",,。;;\n"):f.end]
     return bool(_RUNNING.search(clause)) and not _YEARS_OWN.search(clause) and not OTHER_PERIOD.search(clause)
 
 
