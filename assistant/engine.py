@@ -65,8 +65,9 @@ AGREE_MARGIN = 0.05
 _ABOUT_FIRST = ("percentage", "declared_parts", "residual_list")
 # Rules comparing a stated total with the sum of its parts (first citation: the total).
 _TOTAL_VS_PARTS = ("declared_parts", "residual_list", "parts_sum")
-# Rules finding one figure stated in the prose and in a table (first citation: the prose figure).
-_RESTATED = ("prose_vs_template", "running_total")
+# Rules finding one figure stated twice, in the prose and in a table or as a count and the list it counts
+# (first citation: the prose figure; its operands: that side's figure, then the other's).
+_RESTATED = ("prose_vs_template", "settled_run", "running_total", "listed_count")
 
 
 fmt_num = format_number  # the one number format (index/numbers.py)
@@ -659,18 +660,20 @@ class Assistant:
                 # a stated total beside the sum of its own parts is one quantity stated two ways
                 first = f.citations[0].span in spans
                 same = f.rule in _TOTAL_VS_PARTS and not f.breakdown and first
-                # this very figure, stated in the prose and in a table: the answer gives exactly one side
-                prose_side = {f.citations[0].span}
-                table_side = {c.span for c in f.citations[1:]}
-                given = "prose_value" if cited == prose_side else "table_value" if cited and cited <= table_side else ""
+                # this very figure, stated twice (prose and table, a count and its list): the answer gives
+                # exactly one side, the first citation's (the first operand) or the others' (the second)
+                sides = [o.role for o in f.operands[:2]]
+                first_side = {f.citations[0].span}
+                other_side = {c.span for c in f.citations[1:]}
+                given = "" if len(sides) < 2 else sides[0] if cited == first_side else \
+                    sides[1] if cited and cited <= other_side else ""
                 restated = f.rule in _RESTATED and one_figure and bool(given) \
                     and abs(ans.value - (f.operand(given) or 0)) < 1e-9
                 ans.conflicts.append(Conflict(metric=TITLE.get(f.rule, f.rule), values=f.figures(),
                                               citations=list(f.citations), note=f.message,
                                               kind="parts" if same else "values" if restated else "audit"))
-                preferred = "table_value" if f.table_preferred else "prose_value"
-                if restated and given != preferred and f.operand(preferred) is not None:
-                    _give_figure(ans, f, table=preferred == "table_value")
+                if restated and f.preferred and given != f.preferred and f.operand(f.preferred) is not None:
+                    _give_figure(ans, f, first=f.preferred == sides[0])
                     continue
                 ans.answer += "注意:" + f.message
                 if f.arithmetic:  # the finding's own figures are computed: show how
@@ -729,29 +732,34 @@ class Assistant:
         return answer_part(question, asked, reports, titles)
 
 
-def _give_figure(ans: Answer, finding, table: bool) -> None:  # noqa: ANN001
-    """One figure stated in the prose and in the report's table with different values: as for a metric
-    stated in both (assistant/compose.py), the table's figure is given when the table was filled in and
-    its row adds up, else the prose's (``finding.table_preferred``); the other is noted beside
-    it and both are cited, the one given first."""
+# How an answer names the side of a figure stated twice that it gives (Finding.preferred)
+_SIDE = {"table_value": "表格", "prose_value": "正文", "listed": "所列分项"}
+
+
+def _give_figure(ans: Answer, finding, first: bool) -> None:  # noqa: ANN001
+    """One figure stated twice with different values (in the prose and in the report's table, or as a
+    count and the list it counts): as for a metric stated in both (assistant/compose.py), the side the
+    finding prefers is given (``finding.preferred``: the table's when the table was filled in and its
+    row adds up, the names listed over the count said of them); the other is noted beside it and both
+    are cited, the one given first. ``first``: the preferred side is the finding's first citation."""
     from assistant.compose import _fmt
 
-    given, said = (finding.operand("table_value"), finding.operand("prose_value")) if table else \
-        (finding.operand("prose_value"), finding.operand("table_value"))
+    roles = [o.role for o in finding.operands[:2]]
+    given, said = finding.operand(finding.preferred), finding.operand(roles[1] if first else roles[0])
     unit = ans.unit or ""
     at = ans.answer.find(f"为{_fmt(said)}")
     subject = ans.answer[:at] if at > 0 else ""
     notes = ans.answer[ans.answer.find("注意:"):] if "注意:" in ans.answer else ""  # earlier notes stay
-    first = list(finding.citations[1:]) if table else list(finding.citations[:1])
-    seen = {c.span for c in first}
-    ans.citations = first + [c for c in [*finding.citations, *ans.citations]
-                             if c.span not in seen
-                             and not seen.add(c.span)]
+    lead = list(finding.citations[:1]) if first else list(finding.citations[1:])
+    seen = {c.span for c in lead}
+    ans.citations = lead + [c for c in [*finding.citations, *ans.citations]
+                            if c.span not in seen
+                            and not seen.add(c.span)]
     ans.value = given
-    ans.answer = f"{subject}按{'表格' if table else '正文'}为{_fmt(given)}{unit}。注意:{finding.message}{notes}"
+    side = _SIDE.get(finding.preferred, "")
+    ans.answer = f"{subject}按{side}为{_fmt(given)}{unit}。注意:{finding.message}{notes}"
     ans.table = []  # rebuilt from the citations (assistant/figures.py finish)
-    ans.notes.append(f"the {'table' if table else 'prose'}'s figure {_fmt(given)} is given; "
-                     f"the {'prose' if table else 'table'} states {_fmt(said)}")
+    ans.notes.append(f"the {finding.preferred} {_fmt(given)} is given; the other side states {_fmt(said)}")
 
 
 def _catalogue_prior(item: str, parsed) -> frozenset[str]:  # noqa: ANN001

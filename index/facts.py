@@ -14,6 +14,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from itertools import accumulate
 
+from index.enumerations import read_counts
 from index.metrics import Catalogue, Resolved, normalize_label, strip_fillers
 from index.models import Fact, Section, Table
 from index.numbers import find_numbers
@@ -157,6 +158,7 @@ def _prose_facts(text: str, sections: list[Section], tables: list[Table], cat: C
         semi_whole = ""  # the enumeration a semicolon interrupted: it goes on with another part
         for ba, bb in _clauses(text, sa, sb, ",;:"):
             out += _zero_facts(text, ba, bb, sections, cat)
+        out += _listed_counts(text, sa, sb, sections)
         for ca, cb in _clauses(text, sa, sb):
             clause = text[ca:cb]
             nums = [n for n in find_numbers(clause) if n.unit in _COUNT_UNITS
@@ -209,6 +211,7 @@ def _prose_facts(text: str, sections: list[Section], tables: list[Table], cat: C
                 if r is None:
                     r = cat.resolve(probe + after, ctx, None, n.unit)
                 label = nb if len(nb) >= 4 or (len(nb) >= 2 and not after) else normalize_label(before + after)
+                cell_name = ""
                 if r is not None and not (category and not r.metric.category_dims):
                     dim = r.dimension or (category if r.metric.category_dims else "")
                     metric = r.metric.id
@@ -216,6 +219,11 @@ def _prose_facts(text: str, sections: list[Section], tables: list[Table], cat: C
                         subject = r
                 elif qizhong and subject is not None and label and len(label) <= 10:
                     metric, dim = subject.metric.id, label
+                elif last is not None and (col := cat.column_of(label, last.metric)) is not None:
+                    # "制发规范性文件34件,现行有效件数424件": that column of the subject's row, named as
+                    # the table names its cell
+                    metric, dim = col.metric.id, col.dimension
+                    cell_name = f"{col.metric.name}{col.dimension}"
                 else:
                     if not label:
                         continue
@@ -249,7 +257,7 @@ def _prose_facts(text: str, sections: list[Section], tables: list[Table], cat: C
                     semi_whole = ""
                 within = whole if whole and whole != name else ""
                 f = Fact(metric, dim, n.value, n.unit or "", "prose", spath, clause, ca, cb,
-                         label=SEP.join(x for x in (within, name) if x))
+                         label=cell_name or SEP.join(x for x in (within, name) if x))
                 out.append(f)
                 last = f
             if nframe is not None and last is not None:
@@ -270,6 +278,17 @@ def _prose_facts(text: str, sections: list[Section], tables: list[Table], cat: C
                 pending = f"{pending}、{clause}" if pending else clause
         if last is not None:
             previous = last.label.split(SEP)[-1]
+    return out
+
+
+def _listed_counts(text: str, sa: int, sb: int, sections: list[Section]) -> list[Fact]:
+    """A count of kinds that introduces their list ("主动公开类别有七类,分别是A、B…"): the count, quoted
+    with its list (index/enumerations.py)."""
+    out = []
+    for c in read_counts(text, sa, sb):
+        label = normalize_label(c.label) or c.label
+        out.append(Fact(f"{PROSE_PREFIX}{label}", "", c.value, c.unit, "prose", _section_path(sections, c.start),
+                        text[c.at:c.list_end], c.at, c.list_end, label=label))
     return out
 
 

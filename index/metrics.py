@@ -141,6 +141,24 @@ class Catalogue:
                             best = Resolved(m, dim, ps)
         return best
 
+    def column_of(self, label: str, near: str) -> Resolved | None:
+        """(metric, dimension) when ``label`` is only a column heading that counts ("现行有效件数") and
+        exactly one metric related to ``near`` (it, its see_also, or one that sees it) has that column:
+        "本年度制发规范性文件34件,现行有效件数424件" names the 现行有效件数 of 规范性文件, the subject of the
+        figure before it."""
+        nl = normalize_label(label)
+        me = self.get(near)
+        if not nl or me is None:
+            return None
+        family = [me, *(self.get(x) for x in me.see_also), *(m for m in self.metrics if near in m.see_also)]
+        # a heading that counts (…件数, …数量), not a category of the whole (自然人, 网络申请)
+        hits = {(m.id, d) for m in family if m is not None for d in m.dimensions
+                if d.endswith("数") or d.endswith("数量") if normalize_label(d) == nl}
+        if len(hits) != 1:
+            return None
+        mid, dim = next(iter(hits))
+        return Resolved(self._by_id[mid], dim, 1.0)
+
     def dimension_of(self, metric: Metric, col_label: str) -> str:
         """Canonical dimension for a column label: 总计/合计 -> '', known names kept, notes dropped."""
         last = col_label.split(" › ")[-1] if col_label else ""

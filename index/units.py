@@ -24,6 +24,11 @@ def unit_class(unit: str) -> str:
     return ""
 
 
+def words_of(cls: str) -> tuple[str, ...]:
+    """The measure words of unit class ``cls`` (units.yaml ``classes``)."""
+    return tuple(_data()["classes"].get(cls, ()))
+
+
 def interchangeable(a: str, b: str) -> bool:
     """The same measure word, or two a report uses for the same documents (units.yaml ``documents``)."""
     a, b = (a or "").strip(), (b or "").strip()
@@ -56,4 +61,4 @@ def compatible(asked_unit: str, asked_cls: str, fact_unit: str) -> float:
     return 0.0
 
 
-__all__ = ["unit_class", "interchangeable", "asked_class", "compatible"]
+__all__ = ["unit_class", "words_of", "interchangeable", "asked_class", "compatible"]

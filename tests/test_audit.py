@@ -368,3 +368,52 @@ def test_running_total(tmp_path, sentence, expect):  # noqa: ANN001
 ])
 def test_residual_list(tmp_path, sentence, expect):  # noqa: ANN001
     _expect_rule(tmp_path, sentence, "residual_list", expect)
+
+
+NINE = "机构职能、政策规范性文件、规划计划、行政许可、重大建设项目信息、为民办实事、民政扶贫救灾社会保障就业、科教文体卫生、安全生产应急管理"
+
+
+@pytest.mark.parametrize(("sentence", "expect"), [
+    (f"主动公开类别有七类,分别是{NINE}等政府信息。", "≠ 7类"),  # more kinds listed than said
+    (f"主动公开类别有九类,分别是{NINE}等政府信息。", None),
+    ("主动公开信息分为三类:政策文件、规划计划。", "列出2类"),  # fewer, and the list is closed
+    ("主动公开信息分为五类,包括政策文件、规划计划等。", None),  # 等: only some of them named
+    ("主动公开信息分为二类,包括社会保障和就业、教育、卫生。", None),  # 社会保障和就业: 3 or 4 kinds, not certain
+    ("不予公开属于三类内部事务信息的申请2件。", None),
+])
+def test_listed_count(tmp_path, sentence, expect):  # noqa: ANN001
+    _expect_rule(tmp_path, sentence, "listed_count", expect)
+
+
+ACTIVE = """
+测试区人民政府办公室2022年政府信息公开工作年度报告
+
+一、总体情况
+{sentence}
+
+二、主动公开政府信息情况
+第二十条第(一)项 信息内容 本年制发件数 本年废止件数 现行有效件数 规章000
+行政规范性文件{run}
+第二十条第(五)项信息内容本年处理决定数量
+行政许可0
+"""
+
+
+@pytest.mark.parametrize(("sentence", "run", "expect"), [
+    # 34089 cuts as 3|40|89, 3|408|9, 34|0|89, 340|8|9: the prose's 制发 34 leaves 34|0|89
+    ("本年度制发规范性文件34件,现行有效件数424件。", "34089", "424 ≠ 89"),
+    ("本年度制发规范性文件34件,现行有效件数89件。", "34089", None),
+    ("本年度制发规范性文件3件,现行有效件数424件。", "34089", None),  # 3 leaves two cuts: nothing settled
+    ("现行有效规范性文件424件。", "34089", None),  # one figure of the row settles, never contradicts
+    ("本年度制发规范性文件34件,现行有效件数424件。", "34 0 89", None),  # certain: prose_vs_table's case
+])
+def test_settled_run(tmp_path, sentence, run, expect):  # noqa: ANN001
+    store, rid = _store_with(tmp_path, ACTIVE.format(sentence=sentence, run=run))
+    found = [f for f in audit_report(store, rid) if f.rule == "settled_run"]
+    if expect is None:
+        assert found == [], [f.message for f in found]
+    else:
+        assert [f.arithmetic.split("; ")[-1] for f in found] == [expect]
+        f = found[0]
+        assert [c.kind for c in f.citations] == ["prose", "table", "prose"] and f.preferred == "prose_value"
+        assert f.citations[1].quote == run and "34、0、89" in f.message

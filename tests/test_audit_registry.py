@@ -12,8 +12,8 @@ RULES_DIR = Path(audit.__file__).resolve().parent / "rules"
 
 def test_rules_run_in_order_and_name_themselves():
     assert [r.NAME for r in RULES] == ["template_identity", "parts_sum", "percentage", "prose_vs_table",
-                                       "prose_vs_template", "running_total", "declared_parts", "residual_list",
-                                       "other_body", "carry_over"]
+                                       "prose_vs_template", "settled_run", "running_total", "declared_parts",
+                                       "residual_list", "listed_count", "other_body", "carry_over"]
     for rule in RULES:
         assert rule.__name__.rsplit(".", 1)[-1] == rule.NAME
         assert rule.SEVERITY in ("high", "medium", "low") and callable(rule.check)
@@ -23,7 +23,8 @@ def test_severity_comes_from_the_registry():
     assert SEVERITY == {r.NAME: r.SEVERITY for r in RULES}
     assert audit.SEVERITY is SEVERITY and audit.RULES is RULES
     assert SEVERITY == {"template_identity": "high", "parts_sum": "high", "prose_vs_table": "high",
-                        "prose_vs_template": "high", "running_total": "high", "declared_parts": "medium",
+                        "prose_vs_template": "high", "settled_run": "high", "running_total": "high",
+                        "declared_parts": "medium", "listed_count": "medium",
                         "residual_list": "medium", "percentage": "medium", "other_body": "medium",
                         "carry_over": "medium"}
 
@@ -54,4 +55,4 @@ def test_findings_are_typed() -> None:
     assert f.figures() == [40.0, 35.0] and f.operand("sum") == 35.0 and f.operand("parts") is None
     d = f.to_dict()
     assert d["operands"] == [{"role": "total", "value": 40}, {"role": "sum", "value": 35.0}]
-    assert d["breakdown"] is True and d["table_preferred"] is None and "values" not in d
+    assert d["breakdown"] is True and d["preferred"] is None and "values" not in d

@@ -59,6 +59,11 @@ PROSE = [
     ("拟取消行政审批项目8项,承接上级下放行政审批项目59项。", "prose:承接上级下放行政审批项目", "", 59, "项"),
     ("我局一共制作并主动公开政府信息162条,其中,权力运行类17条,公共服务类98条。", "active_info_total", "公共服务类", 98, "条"),
     ("2017年,全区因政府信息公开发生行政复议3件,被依法纠错1件;行政诉讼5件,被依法纠错0件。", "admin_litigation", "结果纠正", 0, "件"),
+    # a column heading of the subject's row: the 现行有效件数 of 规范性文件 (index/metrics.py column_of)
+    ("建成规范性文件库,本年度制发规范性文件34件,现行有效件数424件。", "active_normative_docs", "现行有效件数", 424, "件"),
+    ("建成规范性文件库,本年度制发规范性文件34件,现行有效件数424件。", "normative_issued_total", "", 34, "件"),
+    # a count of kinds quoted with the list it introduces (index/enumerations.py)
+    ("主动公开类别有七类,分别是机构职能、规划计划、行政许可等政府信息。", "prose:主动公开类别", "", 7, "类"),
 ]
 
 

@@ -94,6 +94,18 @@ def test_prose_never_fills_template_only_metrics(cat):
     assert r is None or not r.metric.table_kinds
 
 
+@pytest.mark.parametrize(("label", "near", "expect"), [
+    ("现行有效件数", "normative_issued_total", ("active_normative_docs", "现行有效件数")),  # it sees the row
+    ("本年废止件数", "active_normative_docs", ("active_normative_docs", "本年废止件数")),
+    ("现行有效件数", "apply_received", None),  # no related metric has that column
+    ("自然人", "apply_received", None),  # a category of the whole, not a heading that counts
+    ("现行有效件数", "no_such_metric", None),
+])
+def test_column_of(cat, label, near, expect):  # noqa: ANN001
+    r = cat.column_of(label, near)
+    assert ((r.metric.id, r.dimension) if r else None) == expect
+
+
 def test_unit_restricted_metric(cat):
     assert cat.resolve("平均在", [], None, "个工作日").metric.id == "avg_reply_days"
     r = cat.resolve("平均在", [], None, "条")

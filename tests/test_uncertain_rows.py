@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from ingested import assistant_over
+
 REPORT = """某县教育局2022年政府信息公开工作年度报告
 
 一、总体情况
@@ -23,19 +25,7 @@ REPORT = """某县教育局2022年政府信息公开工作年度报告
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    from assistant.engine import Assistant
-    from index.pipeline import Indexer
-    from index.settings import load_settings
-
-    root = tmp_path_factory.mktemp("uncertain")
-    (root / "report.txt").write_text(REPORT, encoding="utf-8")
-    settings = load_settings(data_dir=root / "data")
-    indexer = Indexer(settings)
-    try:
-        assert [r.status for r in indexer.ingest([root / "report.txt"])] == ["added"]
-    finally:
-        indexer.close()
-    a = Assistant(settings)
+    a = assistant_over(tmp_path_factory.mktemp("uncertain"), {"report.txt": REPORT})
     yield a
     a.close()
 

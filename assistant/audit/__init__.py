@@ -9,7 +9,12 @@ checks), run in this order by ``audit_report``:
   * ``parts_sum``         a table's parts against its stated total;
   * ``percentage``        a stated share against part / total;
   * ``prose_vs_table``    the same metric stated differently in prose and a table (or two tables);
+  * ``prose_vs_template`` a prose figure about applications against the template table's row;
+  * ``settled_run``       a prose figure against a template row whose run of digits the prose settles;
+  * ``running_total``     a prose 累计 against the 统计表's 历年累计 column;
   * ``declared_parts``    a prose total against the parts its sentence declares (其中 / 涵盖 / 包括 …);
+  * ``residual_list``     a list closed by its residual (其他…) against the report's figure for the whole;
+  * ``listed_count``      a stated count of kinds against the names its list gives (七类,分别是…);
   * ``other_body``        text naming another body or year than the report's own;
   * ``carry_over``        figures that must carry over from the body's report of the year before (上年结转 =
                           last year's 结转下年度; 现行有效 规范性文件 = last year's + 本年制发 − 本年废止).

@@ -42,10 +42,10 @@ class Finding:
     named_body: str = ""
     # parts_sum: the parts are a breakdown the table gives no total of its own (it may leave categories out)
     breakdown: bool = False
-    # prose_vs_template / running_total: one figure stated in the prose and in a table; True when the
-    # table was filled in and its row adds up (an answer gives the table's figure), False when the
-    # prose's is to be given
-    table_preferred: bool | None = None
+    # one figure stated twice (in the prose and in a table, or as a count and as the list it counts):
+    # the role of the operand an answer about that figure gives ("table_value" when the table was filled
+    # in and its row adds up, "prose_value", "listed"); None for the other rules
+    preferred: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -113,7 +113,7 @@ class Document:
                 citations: list[Citation], **about: object) -> Finding:
         """A finding of rule ``rule`` (its name) about this report, at the rule's ``severity``: its
         ``operands`` by role, in order (a role without a figure is left out), and what else it says
-        (``named_body``, ``breakdown``, ``table_preferred``)."""
+        (``named_body``, ``breakdown``, ``preferred``)."""
         return Finding(rule=rule, severity=severity, report_id=self.id, source=self.source, title=self.title,
                        message=message, operands=[Operand(k, float(v)) for k, v in operands.items() if v is not None],
                        arithmetic=arithmetic, citations=citations, **about)

@@ -193,5 +193,5 @@ def check(doc: Document) -> list[Finding]:
             out.append(doc.finding(NAME, SEVERITY, msg, {"prose_value": f.value, "table_value": got},
                                    f"{fmt(f.value)} ≠ {fmt(got)}" + (f"({arith})" if arith else ""),
                                    [doc.cite_fact(f), *map(doc.cite_fact, cells)],
-                                   table_preferred=_table_preferred(doc, cells)))
+                                   preferred="table_value" if _table_preferred(doc, cells) else "prose_value"))
     return out

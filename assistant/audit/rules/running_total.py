@@ -64,5 +64,5 @@ def check(doc: Document) -> list[Finding]:
                f"表“{(t.title or '统计表')[:20]}”中“{short(c.row_label)}”历年累计为{fmt(c.value)}{c.unit or ''},二者不一致。")
         out.append(doc.finding(NAME, SEVERITY, msg, {"prose_value": f.value, "table_value": c.value},
                                f"{fmt(f.value)} ≠ {fmt(c.value)}", [doc.cite_fact(f), doc.cite_cell(t, c)],
-                               table_preferred=True))
+                               preferred="table_value"))
     return out
