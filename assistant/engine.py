@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from assistant.answers import Answer, Citation, Conflict
 from assistant.compose import BY_QUOTE_WORDS
+from assistant.settled import SETTLED_NOTE
 from assistant.match.resolve import REFUSED
 from assistant.match.score import COMPLEMENT
 from assistant.withhold import withhold_conflicted
@@ -283,6 +284,8 @@ class Assistant:
             return answer if len(exact) >= 2 else matched
         if parsed.operation not in ("lookup", "none"):
             return answer
+        if any(n.startswith(SETTLED_NOTE) for n in answer.notes):
+            return answer  # the asked cell itself, read with the prose's help: no other words' figure
         matched, resolutions = self._match(question, parsed)
         if matched is not None and answer.value is not None \
                 and compatible("", asked_class(question, parsed.unit_hint), answer.unit or "") == 0.0:
@@ -507,6 +510,11 @@ class Assistant:
             summed = self._sum_of_children(question, parsed)
             if summed is not None:
                 return summed
+        from assistant.settled import answer_settled
+
+        settled = answer_settled(self, question, parsed, facts)  # the asked row is uncertain, the prose settles it
+        if settled is not None:
+            return self._shown(settled, "", [], [])
         ans = compose_figure_answer(question, parsed, plan, facts, self.catalogue, self.report_refs())
         if not ans.found:
             ans.notes += self._uncertain_rows(parsed)
@@ -670,7 +678,7 @@ class Assistant:
                 restated = f.rule in _RESTATED and one_figure and bool(given) \
                     and abs(ans.value - (f.operand(given) or 0)) < 1e-9
                 ans.conflicts.append(Conflict(metric=TITLE.get(f.rule, f.rule), values=f.figures(),
-                                              citations=list(f.citations), note=f.message,
+                                              citations=[*f.citations, *f.context], note=f.message,
                                               kind="parts" if same else "values" if restated else "audit"))
                 if restated and f.preferred and given != f.preferred and f.operand(f.preferred) is not None:
                     _give_figure(ans, f, first=f.preferred == sides[0])

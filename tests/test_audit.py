@@ -308,6 +308,12 @@ def _expect_rule(tmp_path, sentence: str, rule: str, expect: str | None) -> None
      "主动公开政策,规范性文件类信息5条,民政类信息77条。", None),
     ("全年印发公文类政府信息共510条,其中主动公开信息数169,依申请公开信息数317条,不予公开23条;全年通过政府门户网站"
      "主动公开政策,规范性文件类信息5条,民政类信息77条。", "≠ 510"),
+    # another year's figure is no part of this year's total (found by review)
+    ("2018年共收到申请16件,其中商业企业申请3件,自然人申请13件,较2017年收到申请20件有所减少。", None),
+    ("2018年共收到申请16件,其中商业企业申请3件,自然人申请14件,较2017年收到申请20件有所减少。", "3+14=17 ≠ 16"),
+    # a year written over the whole sentence (here another year, a slip of the report's) keeps its list whole
+    ("2017年,在主动公开的61条政府信息中,全文电子化的主动公开信息数共61条,其中:减税降费5条,财政预算、决算报告共7条;"
+     "其他文件共51条等。", "5+7+51=63 ≠ 61"),
 ])
 def test_declared_parts(tmp_path, sentence, expect):  # noqa: ANN001
     _expect_rule(tmp_path, sentence, "declared_parts", expect)
@@ -380,6 +386,17 @@ NINE = "机构职能、政策规范性文件、规划计划、行政许可、重
     ("主动公开信息分为五类,包括政策文件、规划计划等。", None),  # 等: only some of them named
     ("主动公开信息分为二类,包括社会保障和就业、教育、卫生。", None),  # 社会保障和就业: 3 or 4 kinds, not certain
     ("不予公开属于三类内部事务信息的申请2件。", None),
+    # found by review: lists that need not be whole, sub-lists, 即 and numerals inside words, titles, figures
+    ("主动公开的信息共12类,主要包括机构职能、政策文件、规划计划、财政信息。", None),
+    ("主动公开信息分为五类,主要有机构职能、政策文件、规划计划。", None),
+    ("主动公开内容分为两类:一是机构职能、领导分工、联系方式;二是政策文件。", None),
+    ("主动公开内容分为两类,即机构概况、政策文件、工作动态等基础信息和重点领域信息。", None),
+    ("对群众关注的两类热点信息即时发布、同步解读、跟踪回应。", None),
+    ("全县统一两种公开方式,即政府网站、政务新媒体。", None),
+    ("主动公开信息分为四类:机构职能、政策文件,规划计划、统计数据。", None),  # the list goes on after a comma
+    ("重点公开了两类文件,包括《测试区行政许可办法》、《测试区行政处罚规定》、《测试区财政管理办法》。", None),
+    ("收到三类申请,包括网络申请5件、信函申请3件。", None),
+    ("主动公开信息分为八个类别,分别是机构职能、政策文件、规划计划、财政信息、人事信息、统计数据。", "列出6个类别"),
 ])
 def test_listed_count(tmp_path, sentence, expect):  # noqa: ANN001
     _expect_rule(tmp_path, sentence, "listed_count", expect)
@@ -406,6 +423,9 @@ ACTIVE = """
     ("本年度制发规范性文件3件,现行有效件数424件。", "34089", None),  # 3 leaves two cuts: nothing settled
     ("现行有效规范性文件424件。", "34089", None),  # one figure of the row settles, never contradicts
     ("本年度制发规范性文件34件,现行有效件数424件。", "34 0 89", None),  # certain: prose_vs_table's case
+    # another year's figure settles nothing (found by review)
+    ("本年度制发规范性文件3件,现行有效件数89件,较2021年制发规范性文件34件有所减少。", "3489", None),
+    ("2021年,制发规范性文件34件,现行有效件数424件。", "34089", None),
 ])
 def test_settled_run(tmp_path, sentence, run, expect):  # noqa: ANN001
     store, rid = _store_with(tmp_path, ACTIVE.format(sentence=sentence, run=run))
@@ -415,5 +435,6 @@ def test_settled_run(tmp_path, sentence, run, expect):  # noqa: ANN001
     else:
         assert [f.arithmetic.split("; ")[-1] for f in found] == [expect]
         f = found[0]
-        assert [c.kind for c in f.citations] == ["prose", "table", "prose"] and f.preferred == "prose_value"
+        assert [c.kind for c in f.citations] == ["prose", "table"] and f.preferred == "prose_value"
+        assert [c.quote for c in f.context] == ["本年度制发规范性文件34件"]  # what settled the row
         assert f.citations[1].quote == run and "34、0、89" in f.message

@@ -28,9 +28,31 @@ SETTLED = """测试区人民政府办公室2022年政府信息公开工作年度
 """
 
 
+ROW = """测试区{body}2024年政府信息公开工作年度报告
+
+一、总体情况
+2024年,我局{said}已公开在“行政规范性文件”栏目下。
+
+二、主动公开政府信息情况
+第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数
+规章000
+行政规范性文件15621
+第二十条第(五)项信息内容本年处理决定数量
+行政许可3
+"""
+# "15621" cuts as 15|6|21, 15|62|1, 1|56|21, 156|2|1 …: the prose's two figures leave one, its one figure two
+SETTLES = ROW.format(body="行政审批局", said="废止规范性文件6件,制定规范性文件15件,")
+HALF = ROW.format(body="农业农村局", said="制定规范性文件15件,")
+# "12012" read by 制发 12 as 12|0|12 contradicts 现行有效 15: a note for 现行有效, none for 制发 (found by review)
+OTHER_CELL = SETTLED.replace("人民政府办公室", "财政局").replace("34件", "12件").replace("424件", "15件").replace(
+    "34089", "12012")
+
+
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    a = assistant_over(tmp_path_factory.mktemp("twice"), {"listed.txt": LISTED, "settled.txt": SETTLED})
+    a = assistant_over(tmp_path_factory.mktemp("twice"), {"listed.txt": LISTED, "settled.txt": SETTLED,
+                                                                   "settles.txt": SETTLES, "half.txt": HALF,
+                                                                   "other_cell.txt": OTHER_CELL})
     yield a
     a.close()
 
@@ -56,3 +78,24 @@ def test_a_row_the_prose_settles_is_noted(assistant) -> None:  # noqa: ANN001
 def test_the_settling_figure_itself_is_answered_plainly(assistant) -> None:  # noqa: ANN001
     ans = assistant.ask("2022年测试区人民政府办公室本年制发的规范性文件有多少件?")
     assert ans.value == 34
+
+
+def test_a_row_the_prose_settles_answers_its_other_cell(assistant) -> None:  # noqa: ANN001
+    ans = assistant.ask("截至2024年底,测试区行政审批局现行有效的行政规范性文件有几件?")
+    assert ans.value == 21 and not ans.conflicts
+    assert "15621" in ans.answer and "15、6、21" in ans.answer and ans.arithmetic == "「15621」= 15 | 6 | 21"
+    # the run, then the prose figures that settled it in column order (本年制发, 本年废止)
+    assert [c.quote for c in ans.citations] == ["15621", "制定规范性文件15件", "我局废止规范性文件6件"]
+
+
+def test_a_row_the_prose_leaves_open_is_not_read(assistant) -> None:  # noqa: ANN001
+    ans = assistant.ask("截至2024年底,测试区农业农村局现行有效的行政规范性文件有几件?")
+    assert ans.value is None  # 15|6|21 or 15|62|1: the prose's 制定15件 does not tell
+    assert "15621" in ans.answer and "不止一种" in ans.answer
+
+
+def test_the_settling_figure_is_not_answered_with_the_other_cell(assistant) -> None:  # noqa: ANN001
+    ans = assistant.ask("2022年测试区财政局本年制发的规范性文件有多少件?")
+    assert ans.value == 12 and not ans.conflicts  # the finding is about 现行有效 15 vs 12, not about 制发
+    noted = assistant.ask("2022年测试区财政局现行有效的行政规范性文件有多少件?")
+    assert noted.value == 15 and sorted(noted.conflicts[0].values) == [12, 15]

@@ -46,6 +46,9 @@ class Finding:
     # the role of the operand an answer about that figure gives ("table_value" when the table was filled
     # in and its row adds up, "prose_value", "listed"); None for the other rules
     preferred: str | None = None
+    # figures the check used that are neither side (settled_run: the prose figure that settled a row):
+    # shown with the finding, never what ties it to an answer
+    context: list[Citation] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -113,7 +116,7 @@ class Document:
                 citations: list[Citation], **about: object) -> Finding:
         """A finding of rule ``rule`` (its name) about this report, at the rule's ``severity``: its
         ``operands`` by role, in order (a role without a figure is left out), and what else it says
-        (``named_body``, ``breakdown``, ``preferred``)."""
+        (``named_body``, ``breakdown``, ``preferred``, ``context``)."""
         return Finding(rule=rule, severity=severity, report_id=self.id, source=self.source, title=self.title,
                        message=message, operands=[Operand(k, float(v)) for k, v in operands.items() if v is not None],
                        arithmetic=arithmetic, citations=citations, **about)
@@ -159,6 +162,19 @@ def previous_of(store: SQLStore, doc: Document) -> Document | None:
 # Words that put a prose figure in another period than the report's year, or in a part of it.
 OTHER_PERIOD = re.compile(r"上年|上一年|去年|同比|以来|近[一二三四五六七八九十两\d]+年|[上下]半年|季度"
                           r"|\d+\s*[-—~至到]\s*\d+\s*月|\d+\s*月份?")
+
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def names_other_year(text: str, year: int | None, start: int, end: int, sentence: bool = True) -> bool:
+    """The sentence holding a figure at ``start``..``end`` names, up to the figure, a year other than the
+    report's ``year`` ("较2021年制发规范性文件34件", "2021年,制发…"): the figure is that year's. With
+    ``sentence=False`` only ``start``..``end`` itself is read."""
+    if year is None:
+        return False
+    begin = max(text.rfind(ch, 0, start) for ch in "。\n") + 1 if sentence else start
+    return any(int(y) != year for y in _YEAR.findall(text[begin:end]))
 
 
 def fmt(v: float | None) -> str:

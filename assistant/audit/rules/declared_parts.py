@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.audit.document import Document, Finding, eq, fmt
+from assistant.audit.document import Document, Finding, eq, fmt, names_other_year
 from assistant.match.clause import figure_at
 from index.units import interchangeable
 from index.sqlstore import PATH_SEP
@@ -55,7 +55,9 @@ def check(doc: Document) -> list[Finding]:
             if f.start >= stop:
                 break
             whole = f.label.split(PATH_SEP)[0] if f.label.count(PATH_SEP) == 1 else ""
-            if _core(whole) != name or not _same_measure(total.unit, parts, f.unit):
+            # "…,其中商业企业申请3件,较2017年收到申请20件": a year named after the total gives the figure to it
+            if _core(whole) != name or not _same_measure(total.unit, parts, f.unit) \
+                    or names_other_year(doc.text, doc.year, total.end, f.end, sentence=False):
                 if parts:
                     break  # the list has ended (another whole, or another unit: "…97条;办理依申请公开1件")
                 continue

@@ -1,0 +1,76 @@
+"""An asked template cell whose row is an uncertain run of digits, read with the prose's help.
+
+"行政规范性文件15621" (本年制发件数 | 本年废止件数 | 现行有效件数) cuts several ways; the report's prose says
+"废止规范性文件6件,制定规范性文件15件", and only 15 | 6 | 21 agrees with both (index/settle.py). Asked for
+the 现行有效件数, the answer is 21, with the run and the prose figures that settled it cited and the
+reading shown. Without such prose the row stays unread and the answer says so (engine ``_uncertain_rows``)."""
+from __future__ import annotations
+
+from assistant.answers import Answer, Citation
+from index.numbers import format_number
+from index.settle import Settled, row_columns, settle
+
+SEP = " › "
+# How a settled answer's note starts (the engine keeps such an answer over a label match of other words)
+SETTLED_NOTE = "row settled by the prose"
+
+
+def _usable(report, f) -> bool:  # noqa: ANN001
+    """A prose figure of the report's own year and not a running total."""
+    from assistant.audit.document import OTHER_PERIOD, names_other_year
+    from index.facts import is_cumulative
+
+    return f.source == "prose" and not is_cumulative(f) and not OTHER_PERIOD.search(f.label or "") \
+        and not names_other_year(report.text, report.meta.year, f.start, f.end)
+
+
+def answer_settled(engine, question: str, parsed, found: list) -> Answer | None:  # noqa: ANN001
+    """The asked cell of one report's uncertain row when the prose settles that row, else None (also when
+    ``found``, the facts the catalogue's SQL returned, already hold the asked metric and dimension)."""
+    if len(parsed.report_ids) != 1 or len(parsed.metrics) != 1 or parsed.operation not in ("lookup", "none"):
+        return None
+    m = parsed.metrics[0]
+    asked = {(m.metric_id, m.dimension), *((mid, dim) for mid, dim in (m.equivalents or []))}
+    if any((f.metric_id, f.dimension) in asked for f in found):
+        return None
+    report = engine.sql.load_report(parsed.report_ids[0], figures=True)
+    if report is None:
+        return None
+    facts = [f for f in report.facts if _usable(report, f)]
+    for t in report.tables:
+        for c in t.cells:
+            if not c.uncertain or c.value is not None:
+                continue
+            columns = row_columns(engine.catalogue, t, c)
+            j = next((j for j, keys in enumerate(columns or []) if keys & asked), None)
+            if j is None:
+                continue
+            s = settle(engine.catalogue, t, c, facts)
+            if s is not None:
+                return _answer(question, report, s, j, engine.catalogue.get(m.metric_id))
+    return None
+
+
+def _answer(question: str, report, s: Settled, j: int, metric) -> Answer:  # noqa: ANN001
+    meta = report.meta
+    row = s.cell.row_label.split(SEP)[-1]
+    unit = (metric.unit_for(s.heads[j]) if metric is not None else "") or ""
+    value = s.values[j]
+    said = "、".join(f"{f.label.split(SEP)[-1]}{format_number(f.value)}{f.unit or ''}" for f in s.by)
+    cut = "、".join(map(str, s.values))
+    text = (f"{meta.body}{meta.year}年「{row}」的{s.heads[j]}为{value}{unit}。表中该行数字连写为「{s.cell.raw}」,"
+            f"拆分方式不止一种;正文称{said},只有拆为{cut}({'、'.join(s.heads)})与之相符,故按此读出。")
+
+    def cite(start: int, end: int, section: str, kind: str, row_label: str = "", col_label: str = "") -> Citation:
+        return Citation(source=report.source, report=meta.title, section=section, quote=report.text[start:end],
+                        start=start, end=end, report_id=report.id, body=meta.body, year=meta.year,
+                        row_label=row_label, col_label=col_label, kind=kind)
+
+    cites = [cite(s.cell.start, s.cell.end, SEP.join(s.table.section_path), "table", s.cell.row_label, s.heads[j])]
+    cites += [cite(f.start, f.end, SEP.join(f.section_path), "prose") for f in s.by]
+    return Answer(question=question, answer=text, route="sql", value=float(value), unit=unit or None,
+                  arithmetic=f"「{s.cell.raw}」= {' | '.join(map(str, s.values))}", citations=cites,
+                  notes=[f"{SETTLED_NOTE}: {row!r} read as {cut} because the prose says {said}"])
+
+
+__all__ = ["answer_settled"]

@@ -1,0 +1,94 @@
+"""A template row's run of digits read with the prose's help.
+
+Text exports write a template row's cells together: "行政规范性文件15621" for 本年制发件数 | 本年废止件数 |
+现行有效件数. When the run cuts more than one way the row is uncertain (index/cellsplit.py) and nothing is
+read from it as certain. The prose often states cells of that row ("制定规范性文件15件", "废止规范性文件6
+件"): the cuts that agree with every figure the prose states of the row may leave exactly one, and then
+the row reads 15 | 6 | 21. A prose figure is a cell of the row when its catalogue metric and dimension
+are the row's and the column's, or their equivalent in the crosswalk (index/metrics.yaml
+``equivalents``: 制发规范性文件 = 规范性文件 × 本年制发件数).
+
+``settle`` is what the answers use (assistant/engine.py: the row read so, the prose figures that
+settled it cited beside the run); the audit's ``settled_run`` rule uses ``row_columns`` and ``cuts`` to
+find a prose figure the only cut left by another prose figure contradicts."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.cellsplit import candidates
+from index.metrics import Catalogue
+from index.models import Cell, Fact, Table
+
+SEP = " › "
+
+
+def row_columns(cat: Catalogue, t: Table, c: Cell) -> list[set[tuple[str, str]]] | None:
+    """For each column of ``t``, the (metric, dimension) pairs a prose figure stating that cell of
+    ``c``'s row carries; None when the row is no catalogue metric of a template table."""
+    if not t.kind.startswith("template_"):
+        return None
+    path = [p for p in (c.row_label or "").split(SEP) if p]
+    if not path:
+        return None
+    r = cat.resolve(path[-1], [*path[:-1], *([t.title] if t.title else [])], t.kind, None)
+    if r is None:
+        return None
+    out = []
+    for _, label in sorted(t.column_labels().items()):
+        dim = cat.dimension_of(r.metric, label)
+        out.append({(r.metric.id, dim), *cat.equivalents(r.metric.id, dim)})
+    return out
+
+
+def stated_cells(columns: list[set[tuple[str, str]]], facts: list[Fact]) -> dict[int, list[Fact]]:
+    """The prose figures of the row by column index."""
+    out: dict[int, list[Fact]] = {}
+    for f in facts:
+        if f.source != "prose":
+            continue
+        for j, keys in enumerate(columns):
+            if (f.metric, f.dimension) in keys:
+                out.setdefault(j, []).append(f)
+    return out
+
+
+def cuts(raw: str, n: int) -> list[list[int]]:
+    """Every cut of the run ``raw`` into ``n`` cells."""
+    return [[int(x) for x in cut] for cut in candidates(raw, n, lambda v: True)[0]]
+
+
+def agrees(cut: list[int], stated: dict[int, list[Fact]]) -> bool:
+    return all(cut[j] == f.value for j, fs in stated.items() for f in fs)
+
+
+@dataclass(frozen=True)
+class Settled:
+    """The uncertain cell ``cell`` of table ``table`` read as ``values`` (one per column, in column
+    order, headed ``heads``) because only that cut agrees with the prose figures ``by``."""
+
+    table: Table
+    cell: Cell
+    values: tuple[int, ...]
+    heads: tuple[str, ...]
+    by: tuple[Fact, ...]
+
+
+def settle(cat: Catalogue, t: Table, c: Cell, facts: list[Fact]) -> Settled | None:
+    """The one reading of the uncertain run ``c`` that every prose figure of its row agrees with, or None
+    (no figure of the row stated, none or several cuts left)."""
+    if not c.uncertain or c.value is not None:
+        return None
+    columns = row_columns(cat, t, c)
+    if columns is None or len(columns) < 2:
+        return None
+    stated = stated_cells(columns, facts)
+    if not stated:
+        return None
+    left = [cut for cut in cuts(c.raw, len(columns)) if agrees(cut, stated)]
+    if len(left) != 1:
+        return None
+    heads = tuple(label.split(SEP)[-1] for _, label in sorted(t.column_labels().items()))
+    return Settled(t, c, tuple(left[0]), heads, tuple(f for j in sorted(stated) for f in stated[j]))
+
+
+__all__ = ["Settled", "agrees", "cuts", "row_columns", "settle", "stated_cells"]
