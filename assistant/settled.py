@@ -15,15 +15,6 @@ SEP = " › "
 SETTLED_NOTE = "row settled by the prose"
 
 
-def _usable(report, f) -> bool:  # noqa: ANN001
-    """A prose figure of the report's own year and not a running total."""
-    from assistant.audit.document import OTHER_PERIOD, names_other_year
-    from index.facts import is_cumulative
-
-    return f.source == "prose" and not is_cumulative(f) and not OTHER_PERIOD.search(f.label or "") \
-        and not names_other_year(report.text, report.meta.year, f.start, f.end)
-
-
 def answer_settled(engine, question: str, parsed, found: list) -> Answer | None:  # noqa: ANN001
     """The asked cell of one report's uncertain row when the prose settles that row, else None (also when
     ``found``, the facts the catalogue's SQL returned, already hold the asked metric and dimension)."""
@@ -36,7 +27,9 @@ def answer_settled(engine, question: str, parsed, found: list) -> Answer | None:
     report = engine.sql.load_report(parsed.report_ids[0], figures=True)
     if report is None:
         return None
-    facts = [f for f in report.facts if _usable(report, f)]
+    from assistant.audit.document import own_figure
+
+    facts = [f for f in report.facts if own_figure(report.text, report.meta.year, f)]
     for t in report.tables:
         for c in t.cells:
             if not c.uncertain or c.value is not None:
@@ -46,9 +39,23 @@ def answer_settled(engine, question: str, parsed, found: list) -> Answer | None:
             if j is None:
                 continue
             s = settle(engine.catalogue, t, c, facts)
-            if s is not None:
-                return _answer(question, report, s, j, engine.catalogue.get(m.metric_id))
+            if s is None or _said_otherwise(engine.catalogue, report.facts, s, j):
+                continue
+            return _answer(question, report, s, j, engine.catalogue.get(m.metric_id))
     return None
+
+
+def _said_otherwise(cat, facts, s: Settled, j: int) -> bool:  # noqa: ANN001
+    """The prose states the asked cell itself in its own words ("现行有效规范性文件20件": the row's name and
+    the column's) with another value than the reading: that figure is the report's answer, not the reading."""
+    import re
+
+    row = s.cell.row_label.split(SEP)[-1]
+    r = cat.resolve(row, None, s.table.kind, None)
+    names = {row, *(([r.metric.name, *r.metric.synonyms]) if r is not None else [])}
+    head = re.sub(r"(件数|数量|个数|数)$", "", s.heads[j])
+    return any(f.source == "prose" and head in (f.label or "") and any(n in (f.label or "") for n in names)
+               and f.value != s.values[j] for f in facts)
 
 
 def _answer(question: str, report, s: Settled, j: int, metric) -> Answer:  # noqa: ANN001

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.cellsplit import candidates
-from index.metrics import Catalogue
+from index.cellsplit import apply_row_check, candidates, review_row_check
+from index.metrics import Catalogue, normalize_label
 from index.models import Cell, Fact, Table
 
 SEP = " › "
@@ -52,9 +52,26 @@ def stated_cells(columns: list[set[tuple[str, str]]], facts: list[Fact]) -> dict
     return out
 
 
-def cuts(raw: str, n: int) -> list[list[int]]:
-    """Every cut of the run ``raw`` into ``n`` cells."""
-    return [[int(x) for x in cut] for cut in candidates(raw, n, lambda v: True)[0]]
+# The identity a row of each template table keeps across its cells (index/cellsplit.py): the applicant
+# columns add up to 总计; each group of the review table adds up to its 总计. The 主动公开 tables have none.
+_ROW_CHECKS = {"template_apply": apply_row_check, "template_review": review_row_check}
+
+
+def _names_its_metric(cat: Catalogue, f: Fact) -> bool:
+    """The figure's words end in its metric's name or its column ("…废止规范性文件6件"), so the figure is
+    that quantity; "制定规范性文件配套政策解读材料15件" only mentions it."""
+    label = normalize_label((f.label or "").split(SEP)[-1])
+    m = cat.get(f.metric)
+    if m is None or not label:
+        return False
+    names = [m.name, *m.synonyms, *([f.dimension] if f.dimension else [])]
+    return any(label.endswith(normalize_label(n)) for n in names if normalize_label(n))
+
+
+def cuts(raw: str, n: int, kind: str = "") -> list[list[int]]:
+    """Every cut of the run ``raw`` into ``n`` cells that keeps the row identity of a ``kind`` table."""
+    check = _ROW_CHECKS.get(kind, lambda v: True)
+    return [[int(x) for x in cut] for cut in candidates(raw, n, check)[0]]
 
 
 def agrees(cut: list[int], stated: dict[int, list[Fact]]) -> bool:
@@ -81,10 +98,10 @@ def settle(cat: Catalogue, t: Table, c: Cell, facts: list[Fact]) -> Settled | No
     columns = row_columns(cat, t, c)
     if columns is None or len(columns) < 2:
         return None
-    stated = stated_cells(columns, facts)
+    stated = stated_cells(columns, [f for f in facts if _names_its_metric(cat, f)])
     if not stated:
         return None
-    left = [cut for cut in cuts(c.raw, len(columns)) if agrees(cut, stated)]
+    left = [cut for cut in cuts(c.raw, len(columns), t.kind) if agrees(cut, stated)]
     if len(left) != 1:
         return None
     heads = tuple(label.split(SEP)[-1] for _, label in sorted(t.column_labels().items()))

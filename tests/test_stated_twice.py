@@ -44,6 +44,8 @@ ROW = """测试区{body}2024年政府信息公开工作年度报告
 SETTLES = ROW.format(body="行政审批局", said="废止规范性文件6件,制定规范性文件15件,")
 HALF = ROW.format(body="农业农村局", said="制定规范性文件15件,")
 # "12012" read by 制发 12 as 12|0|12 contradicts 现行有效 15: a note for 现行有效, none for 制发 (found by review)
+# the prose states the asked cell itself (现行有效规范性文件20件) against the reading 15|0|21 (found by review)
+SAID = ROW.format(body="教育局", said="制定规范性文件15件,现行有效规范性文件20件,").replace("15621", "15021")
 OTHER_CELL = SETTLED.replace("人民政府办公室", "财政局").replace("34件", "12件").replace("424件", "15件").replace(
     "34089", "12012")
 
@@ -52,7 +54,7 @@ OTHER_CELL = SETTLED.replace("人民政府办公室", "财政局").replace("34�
 def assistant(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     a = assistant_over(tmp_path_factory.mktemp("twice"), {"listed.txt": LISTED, "settled.txt": SETTLED,
                                                                    "settles.txt": SETTLES, "half.txt": HALF,
-                                                                   "other_cell.txt": OTHER_CELL})
+                                                                   "other_cell.txt": OTHER_CELL, "said.txt": SAID})
     yield a
     a.close()
 
@@ -99,3 +101,9 @@ def test_the_settling_figure_is_not_answered_with_the_other_cell(assistant) -> N
     assert ans.value == 12 and not ans.conflicts  # the finding is about 现行有效 15 vs 12, not about 制发
     noted = assistant.ask("2022年测试区财政局现行有效的行政规范性文件有多少件?")
     assert noted.value == 15 and sorted(noted.conflicts[0].values) == [12, 15]
+
+
+def test_a_cell_the_prose_states_is_not_read_from_the_run(assistant) -> None:  # noqa: ANN001
+    ans = assistant.ask("截至2024年底,测试区教育局现行有效的行政规范性文件有几件?")
+    assert ans.value != 21  # the report's own 20, or not found; never the reading the report contradicts
+    assert not any(n.startswith("row settled") for n in ans.notes)

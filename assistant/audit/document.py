@@ -6,6 +6,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from sqlalchemy import select
 
@@ -175,6 +179,31 @@ def names_other_year(text: str, year: int | None, start: int, end: int, sentence
         return False
     begin = max(text.rfind(ch, 0, start) for ch in "。\n") + 1 if sentence else start
     return any(int(y) != year for y in _YEAR.findall(text[begin:end]))
+
+
+@lru_cache(maxsize=1)
+def _own_words() -> dict[str, re.Pattern]:
+    data = yaml.safe_load((Path(__file__).with_name("own_figure.yaml")).read_text(encoding="utf-8"))
+    return {k: re.compile("|".join(map(re.escape, sorted(v["words"], key=len, reverse=True)))) for k, v in data.items()}
+
+
+def own_figure(text: str, year: int | None, f: Fact) -> bool:
+    """A prose figure that is the body's own for the report's year (own_figure.yaml): its sentence up to
+    the figure names no other year, no running total or span of years, no wider scope (全市, 指导, 备案),
+    no plan, and its label joins no two quantities; not a running total (``is_cumulative``) nor of
+    another period (``OTHER_PERIOD``)."""
+    from index.facts import is_cumulative
+
+    if f.source != "prose" or is_cumulative(f) or OTHER_PERIOD.search(f.label or ""):
+        return False
+    if names_other_year(text, year, f.start, f.end):
+        return False
+    words = _own_words()
+    begin = max(text.rfind(ch, 0, f.start) for ch in "。\n") + 1
+    before = text[begin:f.end]
+    if any(words[k].search(before) for k in ("span", "scope", "plan")):
+        return False
+    return not words["joined"].search((f.label or "").split(PATH_SEP)[-1])
 
 
 def fmt(v: float | None) -> str:

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from assistant.audit.document import OTHER_PERIOD, Document, Finding, fmt, label_path, names_other_year
-from index.facts import is_cumulative
+from assistant.audit.document import Document, Finding, fmt, label_path, own_figure
 from index.metrics import Catalogue, load_catalogue
 from index.settle import agrees, cuts, row_columns, stated_cells
 
@@ -32,8 +31,7 @@ def _catalogue() -> Catalogue:
 
 def check(doc: Document) -> list[Finding]:
     cat = _catalogue()
-    prose = [f for f in doc.facts if f.source == "prose" and not f.conflict and not is_cumulative(f)
-             and not OTHER_PERIOD.search(f.label or "") and not names_other_year(doc.text, doc.year, f.start, f.end)]
+    prose = [f for f in doc.facts if not f.conflict and own_figure(doc.text, doc.year, f)]
     out = []
     for t in doc.tables:
         for c in t.cells:
@@ -45,7 +43,7 @@ def check(doc: Document) -> list[Finding]:
             stated = stated_cells(columns, prose)
             if len(stated) < 2:
                 continue  # one prose figure of the row can settle it, never contradict it
-            readings = cuts(c.raw, len(columns))
+            readings = cuts(c.raw, len(columns), t.kind)
             if not readings or any(agrees(cut, stated) for cut in readings):
                 continue  # some reading of the row agrees with everything the prose says of it
             heads = [label_path(lbl)[-1] for _, lbl in sorted(t.column_labels().items())]
