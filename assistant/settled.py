@@ -6,11 +6,11 @@ the 现行有效件数, the answer is 21, with the run and the prose figures tha
 reading shown. Without such prose the row stays unread and the answer says so (engine ``_uncertain_rows``)."""
 from __future__ import annotations
 
-from assistant.answers import Answer, Citation
+from assistant.answers import Answer
+from assistant.audit.document import Document, own_figure
 from index.numbers import format_number
 from index.settle import Settled, row_columns, settle
-
-SEP = " › "
+from index.sqlstore import PATH_SEP as SEP
 # How a settled answer's note starts (the engine keeps such an answer over a label match of other words)
 SETTLED_NOTE = "row settled by the prose"
 
@@ -27,8 +27,6 @@ def answer_settled(engine, question: str, parsed, found: list) -> Answer | None:
     report = engine.sql.load_report(parsed.report_ids[0], figures=True)
     if report is None:
         return None
-    from assistant.audit.document import own_figure
-
     facts = [f for f in report.facts if own_figure(report.text, report.meta.year, f)]
     for t in report.tables:
         for c in t.cells:
@@ -39,20 +37,18 @@ def answer_settled(engine, question: str, parsed, found: list) -> Answer | None:
             if j is None:
                 continue
             s = settle(engine.catalogue, t, c, facts)
-            if s is None or _said_otherwise(engine.catalogue, report.facts, s, j):
+            if s is None or _said_otherwise(report.facts, s, j):
                 continue
             return _answer(question, report, s, j, engine.catalogue.get(m.metric_id))
     return None
 
 
-def _said_otherwise(cat, facts, s: Settled, j: int) -> bool:  # noqa: ANN001
+def _said_otherwise(facts, s: Settled, j: int) -> bool:  # noqa: ANN001
     """The prose states the asked cell itself in its own words ("现行有效规范性文件20件": the row's name and
     the column's) with another value than the reading: that figure is the report's answer, not the reading."""
     import re
 
-    row = s.cell.row_label.split(SEP)[-1]
-    r = cat.resolve(row, None, s.table.kind, None)
-    names = {row, *(([r.metric.name, *r.metric.synonyms]) if r is not None else [])}
+    names = {s.cell.row_label.split(SEP)[-1], s.metric.name, *s.metric.synonyms}
     head = re.sub(r"(件数|数量|个数|数)$", "", s.heads[j])
     return any(f.source == "prose" and head in (f.label or "") and any(n in (f.label or "") for n in names)
                and f.value != s.values[j] for f in facts)
@@ -68,13 +64,9 @@ def _answer(question: str, report, s: Settled, j: int, metric) -> Answer:  # noq
     text = (f"{meta.body}{meta.year}年「{row}」的{s.heads[j]}为{value}{unit}。表中该行数字连写为「{s.cell.raw}」,"
             f"拆分方式不止一种;正文称{said},只有拆为{cut}({'、'.join(s.heads)})与之相符,故按此读出。")
 
-    def cite(start: int, end: int, section: str, kind: str, row_label: str = "", col_label: str = "") -> Citation:
-        return Citation(source=report.source, report=meta.title, section=section, quote=report.text[start:end],
-                        start=start, end=end, report_id=report.id, body=meta.body, year=meta.year,
-                        row_label=row_label, col_label=col_label, kind=kind)
-
-    cites = [cite(s.cell.start, s.cell.end, SEP.join(s.table.section_path), "table", s.cell.row_label, s.heads[j])]
-    cites += [cite(f.start, f.end, SEP.join(f.section_path), "prose") for f in s.by]
+    doc = Document(report, {})  # cited as the audit cites a cell and a fact
+    cites = [doc.cite(s.cell.start, s.cell.end, SEP.join(s.table.section_path), "table", s.cell.row_label,
+                      s.heads[j]), *map(doc.cite_fact, s.by)]
     return Answer(question=question, answer=text, route="sql", value=float(value), unit=unit or None,
                   arithmetic=f"「{s.cell.raw}」= {' | '.join(map(str, s.values))}", citations=cites,
                   notes=[f"{SETTLED_NOTE}: {row!r} read as {cut} because the prose says {said}"])

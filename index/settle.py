@@ -16,35 +16,39 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.cellsplit import apply_row_check, candidates, review_row_check
-from index.metrics import Catalogue, normalize_label
+from index.metrics import Catalogue, Metric, normalize_label
 from index.models import Cell, Fact, Table
+from index.tables import SEP
 
-SEP = " › "
+
+def row_metric(cat: Catalogue, t: Table, c: Cell) -> Metric | None:
+    """The catalogue metric of ``c``'s row in the template table ``t``, or None."""
+    path = [p for p in (c.row_label or "").split(SEP) if p]
+    if not t.kind.startswith("template_") or not path:
+        return None
+    r = cat.resolve(path[-1], [*path[:-1], *([t.title] if t.title else [])], t.kind, None)
+    return r.metric if r is not None else None
 
 
 def row_columns(cat: Catalogue, t: Table, c: Cell) -> list[set[tuple[str, str]]] | None:
     """For each column of ``t``, the (metric, dimension) pairs a prose figure stating that cell of
     ``c``'s row carries; None when the row is no catalogue metric of a template table."""
-    if not t.kind.startswith("template_"):
-        return None
-    path = [p for p in (c.row_label or "").split(SEP) if p]
-    if not path:
-        return None
-    r = cat.resolve(path[-1], [*path[:-1], *([t.title] if t.title else [])], t.kind, None)
-    if r is None:
+    metric = row_metric(cat, t, c)
+    if metric is None:
         return None
     out = []
     for _, label in sorted(t.column_labels().items()):
-        dim = cat.dimension_of(r.metric, label)
-        out.append({(r.metric.id, dim), *cat.equivalents(r.metric.id, dim)})
+        dim = cat.dimension_of(metric, label)
+        out.append({(metric.id, dim), *cat.equivalents(metric.id, dim)})
     return out
 
 
-def stated_cells(columns: list[set[tuple[str, str]]], facts: list[Fact]) -> dict[int, list[Fact]]:
-    """The prose figures of the row by column index."""
+def stated_cells(cat: Catalogue, columns: list[set[tuple[str, str]]], facts: list[Fact]) -> dict[int, list[Fact]]:
+    """The prose figures of the row by column index: those whose words name its metric or column (a
+    figure that only mentions it states nothing of the row)."""
     out: dict[int, list[Fact]] = {}
     for f in facts:
-        if f.source != "prose":
+        if f.source != "prose" or not _names_its_metric(cat, f):
             continue
         for j, keys in enumerate(columns):
             if (f.metric, f.dimension) in keys:
@@ -88,6 +92,7 @@ class Settled:
     values: tuple[int, ...]
     heads: tuple[str, ...]
     by: tuple[Fact, ...]
+    metric: Metric  # the row's
 
 
 def settle(cat: Catalogue, t: Table, c: Cell, facts: list[Fact]) -> Settled | None:
@@ -98,14 +103,15 @@ def settle(cat: Catalogue, t: Table, c: Cell, facts: list[Fact]) -> Settled | No
     columns = row_columns(cat, t, c)
     if columns is None or len(columns) < 2:
         return None
-    stated = stated_cells(columns, [f for f in facts if _names_its_metric(cat, f)])
+    stated = stated_cells(cat, columns, facts)
     if not stated:
         return None
     left = [cut for cut in cuts(c.raw, len(columns), t.kind) if agrees(cut, stated)]
     if len(left) != 1:
         return None
     heads = tuple(label.split(SEP)[-1] for _, label in sorted(t.column_labels().items()))
-    return Settled(t, c, tuple(left[0]), heads, tuple(f for j in sorted(stated) for f in stated[j]))
+    return Settled(t, c, tuple(left[0]), heads, tuple(f for j in sorted(stated) for f in stated[j]),
+                   row_metric(cat, t, c))
 
 
-__all__ = ["Settled", "agrees", "cuts", "row_columns", "settle", "stated_cells"]
+__all__ = ["Settled", "agrees", "cuts", "row_columns", "row_metric", "settle", "stated_cells"]

@@ -97,9 +97,8 @@ class Document:
         return PATH_SEP.join(sec.path) if sec is not None else ""
 
     def since_stop(self, offset: int, stops: str = "。\n") -> int:
-        """Where the sentence (or, with more ``stops``, the clause) holding ``offset`` starts: right after
-        the last stop character before it, else 0."""
-        return max(self.text.rfind(ch, 0, offset) for ch in stops) + 1
+        """Where the sentence (or, with more ``stops``, the clause) holding ``offset`` starts."""
+        return since_stop(self.text, offset, stops)
 
     def cite(self, start: int, end: int, section: str, kind: str, row_label: str = "", col_label: str = "") -> Citation:
         while start < end and self.text[start].isspace():
@@ -171,13 +170,19 @@ OTHER_PERIOD = re.compile(r"上年|上一年|去年|同比|以来|近[一二三�
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
+def since_stop(text: str, offset: int, stops: str = "。\n") -> int:
+    """Where the sentence (or, with more ``stops``, the clause) of ``text`` holding ``offset`` starts: right
+    after the last stop character before it, else 0."""
+    return max(text.rfind(ch, 0, offset) for ch in stops) + 1
+
+
 def names_other_year(text: str, year: int | None, start: int, end: int, sentence: bool = True) -> bool:
     """The sentence holding a figure at ``start``..``end`` names, up to the figure, a year other than the
     report's ``year`` ("较2021年制发规范性文件34件", "2021年,制发…"): the figure is that year's. With
     ``sentence=False`` only ``start``..``end`` itself is read."""
     if year is None:
         return False
-    begin = max(text.rfind(ch, 0, start) for ch in "。\n") + 1 if sentence else start
+    begin = since_stop(text, start) if sentence else start
     return any(int(y) != year for y in _YEAR.findall(text[begin:end]))
 
 
@@ -199,8 +204,7 @@ def own_figure(text: str, year: int | None, f: Fact) -> bool:
     if names_other_year(text, year, f.start, f.end):
         return False
     words = _own_words()
-    begin = max(text.rfind(ch, 0, f.start) for ch in "。\n") + 1
-    before = text[begin:f.end]
+    before = text[since_stop(text, f.start):f.end]
     if any(words[k].search(before) for k in ("span", "scope", "plan")):
         return False
     return not words["joined"].search((f.label or "").split(PATH_SEP)[-1])

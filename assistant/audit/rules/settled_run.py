@@ -40,7 +40,7 @@ def check(doc: Document) -> list[Finding]:
             columns = row_columns(cat, t, c)
             if columns is None or len(columns) < 2:
                 continue
-            stated = stated_cells(columns, prose)
+            stated = stated_cells(cat, columns, prose)
             if len(stated) < 2:
                 continue  # one prose figure of the row can settle it, never contradict it
             readings = cuts(c.raw, len(columns), t.kind)
